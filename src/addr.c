@@ -1,0 +1,219 @@
+/* IP literal parsing and RFC 5952 formatting without the OS, so a
+   numeric host never reaches the resolver and the code is fuzzable. */
+#include "addr.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xsock.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Strict dotted quad over [s, end): four decimal parts 0..255, no leading
+   zeros (which some parsers read as octal). */
+static int parse_ipv4(const char *s, const char *end, uint8_t out[4])
+{
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (s == end || *s != '.') return XSOCK_EINVAL;
+            s++;
+        }
+        if (s == end || *s < '0' || *s > '9') return XSOCK_EINVAL;
+        unsigned v = 0;
+        const char *start = s;
+        while (s != end && *s >= '0' && *s <= '9') {
+            v = v * 10 + (unsigned)(*s - '0');
+            if (v > 255) return XSOCK_EINVAL;
+            s++;
+        }
+        if (s - start > 1 && *start == '0') return XSOCK_EINVAL;
+        out[part] = (uint8_t)v;
+    }
+    return s == end ? XSOCK_OK : XSOCK_EINVAL;
+}
+
+static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
+{
+    uint16_t words[8];
+    int nwords = 0, gap = -1;
+
+    if (end - s >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        s += 2;
+    } else if (s != end && *s == ':') {
+        return XSOCK_EINVAL;
+    }
+    while (s != end) {
+        if (nwords == 8) return XSOCK_EINVAL;
+        /* an embedded IPv4 tail, as in ::ffff:1.2.3.4 */
+        const char *colon = memchr(s, ':', (size_t)(end - s));
+        const char *dot = memchr(s, '.', (size_t)(end - s));
+        if (dot && !colon) {
+            uint8_t v4[4];
+            if (nwords > 6 || parse_ipv4(s, end, v4) != XSOCK_OK) return XSOCK_EINVAL;
+            words[nwords++] = (uint16_t)(v4[0] << 8 | v4[1]);
+            words[nwords++] = (uint16_t)(v4[2] << 8 | v4[3]);
+            s = end;
+            break;
+        }
+        unsigned v = 0;
+        int digits = 0;
+        while (s != end && hexval(*s) >= 0) {
+            if (++digits > 4) return XSOCK_EINVAL;
+            v = v << 4 | (unsigned)hexval(*s);
+            s++;
+        }
+        if (digits == 0) return XSOCK_EINVAL;
+        words[nwords++] = (uint16_t)v;
+        if (s == end) break;
+        if (*s != ':') return XSOCK_EINVAL;
+        s++;
+        if (s != end && *s == ':') {
+            if (gap >= 0) return XSOCK_EINVAL;
+            gap = nwords;
+            s++;
+        } else if (s == end) {
+            return XSOCK_EINVAL; /* trailing single colon */
+        }
+    }
+    if (gap < 0 && nwords != 8) return XSOCK_EINVAL;
+    if (gap >= 0 && nwords > 7) return XSOCK_EINVAL;
+
+    int fill = 8 - nwords, w = 0;
+    for (int i = 0; i < nwords; i++) {
+        if (i == gap)
+            for (int k = 0; k < fill; k++) {
+                out[2 * w] = 0;
+                out[2 * w + 1] = 0;
+                w++;
+            }
+        out[2 * w] = (uint8_t)(words[i] >> 8);
+        out[2 * w + 1] = (uint8_t)words[i];
+        w++;
+    }
+    while (w < 8) { /* gap at the very end ("1::") */
+        out[2 * w] = 0;
+        out[2 * w + 1] = 0;
+        w++;
+    }
+    return XSOCK_OK;
+}
+
+int xsock_addr_parse(const char *host, uint16_t port, xsock_addr *out)
+{
+    if (!host || !out) return XSOCK_EINVAL;
+    size_t n = strlen(host);
+    xsock_addr a;
+    memset(&a, 0, sizeof a);
+    a.port = port;
+
+    if (parse_ipv4(host, host + n, a.ip) == XSOCK_OK) {
+        a.family = XSOCK_AF_INET;
+        *out = a;
+        return XSOCK_OK;
+    }
+    const char *s = host, *end = host + n;
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+        s++;
+        end--;
+    }
+    const char *pct = memchr(s, '%', (size_t)(end - s));
+    if (pct) {
+        const char *p = pct + 1;
+        unsigned long long scope = 0;
+        if (p == end) return XSOCK_EINVAL;
+        for (; p != end; p++) {
+            if (*p < '0' || *p > '9') return XSOCK_EINVAL; /* named scopes go to the resolver */
+            scope = scope * 10 + (unsigned)(*p - '0');
+            if (scope > 0xffffffffu) return XSOCK_EINVAL;
+        }
+        a.scope_id = (uint32_t)scope;
+        end = pct;
+    }
+    if (end - s < 2 || parse_ipv6(s, end, a.ip) != XSOCK_OK) return XSOCK_EINVAL;
+    a.family = XSOCK_AF_INET6;
+    *out = a;
+    return XSOCK_OK;
+}
+
+static size_t format_ipv6(const uint8_t ip[16], char *buf)
+{
+    uint16_t w[8];
+    for (int i = 0; i < 8; i++) w[i] = (uint16_t)(ip[2 * i] << 8 | ip[2 * i + 1]);
+
+    /* RFC 5952: compress the longest run of two or more zero words, the first on ties */
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (w[i] != 0) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && w[j] == 0) j++;
+        if (j - i > best_len && j - i >= 2) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    int v4_tail = best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff));
+    size_t pos = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            buf[pos++] = ':';
+            if (i == 0) buf[pos++] = ':';
+            i += best_len - 1;
+            continue;
+        }
+        if (v4_tail && i == 6) {
+            pos += (size_t)sprintf(buf + pos, "%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+            break;
+        }
+        pos += (size_t)sprintf(buf + pos, "%x", w[i]);
+        if (i < 7) buf[pos++] = ':';
+    }
+    buf[pos] = '\0';
+    return pos;
+}
+
+int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len)
+{
+    char tmp[XSOCK_ADDRSTRLEN];
+    if (!a || !buf) return XSOCK_EINVAL;
+    if (a->family == XSOCK_AF_INET) {
+        snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", a->ip[0], a->ip[1], a->ip[2], a->ip[3]);
+    } else if (a->family == XSOCK_AF_INET6) {
+        size_t n = format_ipv6(a->ip, tmp);
+        if (a->scope_id) snprintf(tmp + n, sizeof tmp - n, "%%%u", (unsigned)a->scope_id);
+    } else {
+        return XSOCK_EINVAL;
+    }
+    if (strlen(tmp) >= len) return XSOCK_EINVAL;
+    memcpy(buf, tmp, strlen(tmp) + 1);
+    return XSOCK_OK;
+}
+
+int xsock_addr_format(const xsock_addr *a, char *buf, size_t len)
+{
+    char ip[XSOCK_ADDRSTRLEN], tmp[XSOCK_ADDRSTRLEN + 8];
+    int rc = xsock_addr_format_ip(a, ip, sizeof ip);
+    if (rc != XSOCK_OK) return rc;
+    snprintf(tmp, sizeof tmp, a->family == XSOCK_AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
+             (unsigned)a->port);
+    if (!buf || strlen(tmp) >= len) return XSOCK_EINVAL;
+    memcpy(buf, tmp, strlen(tmp) + 1);
+    return XSOCK_OK;
+}
+
+int xsock_addr_is_loopback(const xsock_addr *a)
+{
+    static const uint8_t v6_loopback[16] = {[15] = 1};
+    if (a->family == XSOCK_AF_INET) return a->ip[0] == 127;
+    return a->family == XSOCK_AF_INET6 && memcmp(a->ip, v6_loopback, 16) == 0;
+}

@@ -1,0 +1,30 @@
+/* Portable socket addresses: the core's view of an IP endpoint. */
+#ifndef XSOCK_ADDR_H
+#define XSOCK_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct xsock_addr {
+    int family;       /* XSOCK_AF_INET or XSOCK_AF_INET6 */
+    uint16_t port;    /* host byte order */
+    uint8_t ip[16];   /* network byte order; IPv4 uses the first 4 */
+    uint32_t scope_id;
+} xsock_addr;
+
+/* "[ffff:...:ffff%4294967295]:65535" plus NUL */
+#define XSOCK_ADDRSTRLEN 64
+
+/* XSOCK_OK if `host` is an IPv4 or IPv6 literal (brackets allowed for
+   IPv6, "%N" numeric scope), else XSOCK_EINVAL.  Accepts only the strict
+   dotted-quad IPv4 form, unlike inet_aton. */
+int xsock_addr_parse(const char *host, uint16_t port, xsock_addr *out);
+
+/* "127.0.0.1:80" or "[::1]:80" (RFC 5952 text); XSOCK_EINVAL if it does not fit. */
+int xsock_addr_format(const xsock_addr *a, char *buf, size_t len);
+/* The IP alone, no brackets, no port. */
+int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len);
+
+int xsock_addr_is_loopback(const xsock_addr *a);
+
+#endif

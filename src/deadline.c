@@ -1,0 +1,55 @@
+/* One deadline per call, on the monotonic clock, and the wait that
+   honours it across interruptions. */
+#include "internal.h"
+
+#define NS_PER_MS 1000000ull
+
+void xsock__deadline_start(xsock_deadline *d, int timeout_ms)
+{
+    d->end_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    /* a deadline that lands exactly on 0 would read as "none" */
+    if (timeout_ms >= 0 && d->end_ns == 0) d->end_ns = 1;
+}
+
+int xsock__deadline_left_ms(const xsock_deadline *d)
+{
+    if (d->end_ns == 0) return -1;
+    uint64_t now = xsock_os_monotonic_ns();
+    if (now >= d->end_ns) return 0;
+    uint64_t left = (d->end_ns - now + NS_PER_MS - 1) / NS_PER_MS;
+    return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+int xsock__deadline_expired(const xsock_deadline *d)
+{
+    return d->end_ns != 0 && xsock_os_monotonic_ns() >= d->end_ns;
+}
+
+int xsock__check_timeout(int timeout_ms)
+{
+    if (timeout_ms < XSOCK_INFINITE)
+        return xsock__fail_msg(XSOCK_EINVAL, "timeout %d ms (must be >= -1)", timeout_ms);
+    return XSOCK_OK;
+}
+
+int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_timeout,
+                short *revents)
+{
+    xsock_os_pollent e;
+    for (;;) {
+        int left = zero_timeout ? 0 : xsock__deadline_left_ms(d);
+        e.handle = h;
+        e.events = events;
+        e.revents = 0;
+        int rc = xsock_os_poll(&e, 1, left);
+        if (rc > 0) {
+            if (revents) *revents = e.revents;
+            return XSOCK_OK;
+        }
+        if (rc == XSOCK__EINTR) continue;
+        if (rc < 0) return rc;
+        if (zero_timeout) return XSOCK_EAGAIN;
+        /* the OS may wake a little early; the deadline, not poll, decides */
+        if (xsock__deadline_expired(d)) return XSOCK_ETIMEDOUT;
+    }
+}

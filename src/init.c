@@ -1,0 +1,60 @@
+/* xsock_init / xsock_cleanup: a reference count over the OS layer
+   (WSAStartup on Windows), and the leak report at the last cleanup. */
+#include <stdio.h>
+
+#include "internal.h"
+
+static int g_refs;     /* under XSOCK_LOCK_INIT */
+static int g_implicit; /* the OS layer was brought up by a constructor */
+
+static int os_up(void)
+{
+    int rc = xsock_os_init();
+    if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "OS socket layer start-up");
+    return XSOCK_OK;
+}
+
+int xsock_init(void)
+{
+    int rc = XSOCK_OK;
+    xsock_os_lock(XSOCK_LOCK_INIT);
+    if (g_refs == 0 && !g_implicit) rc = os_up();
+    if (rc == XSOCK_OK) g_refs++;
+    xsock_os_unlock(XSOCK_LOCK_INIT);
+    return rc;
+}
+
+int xsock__ensure_init(void)
+{
+    int rc = XSOCK_OK;
+    xsock_os_lock(XSOCK_LOCK_INIT);
+    if (g_refs == 0 && !g_implicit) {
+        rc = os_up();
+        if (rc == XSOCK_OK) g_implicit = 1;
+    }
+    xsock_os_unlock(XSOCK_LOCK_INIT);
+    return rc;
+}
+
+int xsock_cleanup(void)
+{
+    size_t leaks = xsock_foreach_live(NULL, NULL);
+    if (leaks) {
+        fprintf(stderr, "xsock: %zu socket%s still open at cleanup:\n", leaks,
+                leaks == 1 ? "" : "s");
+        xsock_report_live(stderr);
+    }
+    xsock_os_lock(XSOCK_LOCK_INIT);
+    if (g_refs > 0 && --g_refs == 0) {
+        /* the OS layer stays up while sockets live: tearing it down would
+           destroy them under the application's feet (WSACleanup does) */
+        if (leaks) {
+            g_implicit = 1;
+        } else {
+            g_implicit = 0;
+            xsock_os_cleanup();
+        }
+    }
+    xsock_os_unlock(XSOCK_LOCK_INIT);
+    return leaks > (size_t)INT32_MAX ? INT32_MAX : (int)leaks;
+}

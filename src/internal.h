@@ -1,0 +1,158 @@
+/* Shared declarations of the portable core (never included by backends
+   except for the hooks in "OS call hooks"). */
+#ifndef XSOCK_INTERNAL_H
+#define XSOCK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "xsock.h"
+#include "xsock_os.h"
+
+#ifdef __GNUC__
+#define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
+#define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define XSOCK_CALLER() __builtin_return_address(0)
+#define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define XSOCK_LIKELY(x) (x)
+#define XSOCK_UNLIKELY(x) (x)
+#define XSOCK_CALLER() ((void *)0)
+#define XSOCK_PRINTF(f, a)
+#endif
+
+/* ---- Errors (error.c) ---------------------------------------------------- */
+
+/* Record the failure of this thread: the detail is "<context>: <text> (os N)"
+   where the text is xsock_strerror(code).  Returns `code`, so a failing path
+   reads `return xsock__fail(code, os_error, "connect %s", addr);`. */
+int xsock__fail(int code, int os_error, const char *fmt, ...) XSOCK_PRINTF(3, 4);
+/* Same, for failures of the library itself (no OS error). */
+int xsock__fail_msg(int code, const char *fmt, ...) XSOCK_PRINTF(2, 3);
+/* Set the detail verbatim. */
+int xsock__fail_text(int code, int os_error, const char *text);
+void xsock__set_os_error(int os_error); /* backends, on every failed call */
+int xsock__os_error(void);              /* the last one recorded on this thread */
+
+/* strdup is not C11 (error.c). */
+char *xsock__strdup(const char *s);
+
+/* ---- Time (deadline.c) --------------------------------------------------- */
+
+typedef struct xsock_deadline {
+    uint64_t end_ns; /* 0: none (infinite) */
+} xsock_deadline;
+
+/* timeout_ms >= -1 (checked by the caller). */
+void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
+/* Milliseconds to wait: -1 infinite, 0 expired, otherwise rounded up so
+   that a wait of this length never ends before the deadline. */
+int xsock__deadline_left_ms(const xsock_deadline *d);
+int xsock__deadline_expired(const xsock_deadline *d);
+int xsock__check_timeout(int timeout_ms); /* XSOCK_OK or XSOCK_EINVAL with detail */
+
+/* Wait until `h` is ready for `events` or the deadline passes.  Retries
+   after interruptions with the time left.  XSOCK_OK when ready,
+   XSOCK_ETIMEDOUT (or XSOCK_EAGAIN for a zero timeout) otherwise. */
+int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_timeout,
+                short *revents);
+
+/* ---- Sockets (sock.c) ---------------------------------------------------- */
+
+enum xsock_kind {
+    XSOCK_KIND_CONNECTING,
+    XSOCK_KIND_CONNECTED,
+    XSOCK_KIND_LISTENING,
+    XSOCK_KIND_ACCEPTED,
+    XSOCK_KIND_ADOPTED
+};
+
+struct xsock {
+    xsock_native handle;
+    struct xsock *prev, *next; /* registry list, under XSOCK_LOCK_REGISTRY */
+    atomic_int kind;
+    int adopted_was_blocking;
+    int has_local, has_peer;
+    xsock_addr local, peer;
+    const char *site;    /* "file.c:LINE", or NULL */
+    const void *site_pc; /* the caller's code address when site is NULL */
+    uint64_t created_ns;
+    char *via; /* "target via proxy-host:port" for proxied sockets, or NULL */
+};
+
+/* Where a constructor was called from. */
+typedef struct xsock_site {
+    const char *file_line;
+    const void *pc;
+} xsock_site;
+
+/* ---- Accounting (account.c) ---------------------------------------------- */
+
+/* Take one slot under the limit before any OS call; XSOCK_ELIMIT if full. */
+int xsock__reserve(void);
+void xsock__unreserve(void);
+/* Wrap a new OS handle (the slot is reserved) and record it.  On ENOMEM
+   the handle is closed and the slot returned. */
+int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, xsock **out);
+/* Remove from the record and free; the slot is returned. The handle is
+   not touched. */
+void xsock__untrack(xsock *s);
+void xsock__set_kind(xsock *s, enum xsock_kind kind);
+
+/* ---- OS call hooks (trace.c; used by the backends' syscall wrappers) ------ */
+
+extern atomic_uint_fast64_t xsock__os_calls;
+/* Nonzero while a trace hook is set: the wrappers' one branch. */
+extern atomic_int xsock__tracing;
+
+void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
+                       uint64_t start_ns);
+
+#define XSOCK_COUNT_OS_CALL() atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed)
+
+/* ---- Library state (init.c) ---------------------------------------------- */
+
+/* Make sure the OS layer is up (Windows needs WSAStartup before anything). */
+int xsock__ensure_init(void);
+
+/* ---- Dialing ------------------------------------------------------------- */
+
+struct xsock_dialer {
+    int timeout_ms;  /* XSOCK_INFINITE by default */
+    int family;      /* XSOCK_AF_* */
+    int he_delay_ms; /* happy eyeballs: 0 one address at a time */
+    int has_local;
+    int local_any; /* bind only the port, to the target's family wildcard */
+    xsock_addr local;
+    char *proxy_url; /* fixed proxy, or NULL */
+    const xsock_proxy_selector *selector;
+};
+
+/* The options of one dial, fixed for its whole length. */
+typedef struct xsock_dial_ctx {
+    const xsock_dialer *opts; /* never NULL: the defaults when the caller gave none */
+    xsock_deadline deadline;
+    int zero_timeout;
+    xsock_site site;
+} xsock_dial_ctx;
+
+/* Pick the route (fixed proxy, selector, default selector, direct) and
+   dial it within ctx's deadline (route.c). */
+int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
+
+/* Resolve `host` (a literal never reaches the resolver) and connect to its
+   addresses, directly, within ctx's deadline (dial_direct.c). */
+int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
+
+/* Connect to the first of `addrs` that answers (dial_direct.c); host and
+   port only name the target in the error detail. */
+int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
+                         const char *host, uint16_t port, xsock **out);
+
+/* The addresses of `host` that the dial may use, in RFC 8305 order. */
+int xsock__resolve(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock_addr *out,
+                   size_t max, size_t *n);
+
+#endif

@@ -1,0 +1,103 @@
+/* The server side: listening sockets and accepting connections. */
+#include <string.h>
+
+#include "internal.h"
+
+static int listen_site(xsock **out, const char *host, uint16_t port, int backlog, xsock_site site)
+{
+    xsock_addr at;
+    int dual_stack = 0;
+    if (!out) return xsock__fail_msg(XSOCK_EINVAL, "listen: NULL out");
+    *out = NULL;
+    if (backlog < 0) return xsock__fail_msg(XSOCK_EINVAL, "listen: backlog %d", backlog);
+    int rc = xsock__ensure_init();
+    if (rc != XSOCK_OK) return rc;
+
+    if (!host) {
+        /* all interfaces: "::" with IPV6_V6ONLY off, falling back to 0.0.0.0 */
+        xsock_addr_parse("::", port, &at);
+        dual_stack = 1;
+    } else if (xsock_addr_parse(host, port, &at) != XSOCK_OK) {
+        size_t n = 0;
+        if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "listen: empty host");
+        rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, &at, 1, &n);
+        if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
+    }
+
+    if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
+    xsock_native h;
+    rc = xsock_os_listen(&at, backlog, dual_stack, &h);
+    if (rc == XSOCK_EAFNOSUPPORT && dual_stack) {
+        xsock_addr_parse("0.0.0.0", port, &at);
+        rc = xsock_os_listen(&at, backlog, 0, &h);
+    }
+    if (rc != XSOCK_OK) {
+        char where[XSOCK_ADDRSTRLEN];
+        xsock_addr_format(&at, where, sizeof where);
+        xsock__unreserve();
+        return xsock__fail(rc, xsock__os_error(), "listen on %s", where);
+    }
+    if ((rc = xsock__track(h, XSOCK_KIND_LISTENING, site, out)) != XSOCK_OK) return rc;
+    /* the port the OS chose, once, so reports and xsock_local_port need no call */
+    if (xsock_os_local_addr(h, &(*out)->local) == XSOCK_OK) (*out)->has_local = 1;
+    return XSOCK_OK;
+}
+
+int xsock_listen(xsock **out, const char *host, uint16_t port, int backlog)
+{
+    xsock_site site = {NULL, XSOCK_CALLER()};
+    return listen_site(out, host, port, backlog, site);
+}
+
+int xsock_listen_at(xsock **out, const char *host, uint16_t port, int backlog, const char *where)
+{
+    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    return listen_site(out, host, port, backlog, site);
+}
+
+static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
+{
+    if (!out) return xsock__fail_msg(XSOCK_EINVAL, "accept: NULL out");
+    *out = NULL;
+    if (!l) return xsock__fail_msg(XSOCK_EINVAL, "accept: NULL listener");
+    int rc = xsock__check_timeout(timeout_ms);
+    if (rc != XSOCK_OK) return rc;
+
+    char where[XSOCK_ADDRSTRLEN] = "?";
+    if (l->has_local) xsock_addr_format(&l->local, where, sizeof where);
+    /* at the limit the connection stays queued in the OS */
+    if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
+
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    xsock_native h;
+    xsock_addr peer;
+    for (;;) {
+        rc = xsock_os_accept(l->handle, &h, &peer);
+        if (rc == XSOCK_OK) break;
+        if (rc == XSOCK_EAGAIN) rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
+        /* a connection reset while queued is the client's problem, not ours */
+        if (rc == XSOCK_ECONNABORTED) continue;
+        if (rc == XSOCK_OK) continue;
+        xsock__unreserve();
+        if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
+            return xsock__fail_msg(rc, "accept on %s", where);
+        return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
+    }
+    if ((rc = xsock__track(h, XSOCK_KIND_ACCEPTED, site, out)) != XSOCK_OK) return rc;
+    (*out)->peer = peer;
+    (*out)->has_peer = 1;
+    return XSOCK_OK;
+}
+
+int xsock_accept(xsock *l, xsock **out, int timeout_ms)
+{
+    xsock_site site = {NULL, XSOCK_CALLER()};
+    return accept_site(l, out, timeout_ms, site);
+}
+
+int xsock_accept_at(xsock *l, xsock **out, int timeout_ms, const char *where)
+{
+    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    return accept_site(l, out, timeout_ms, site);
+}

@@ -1,0 +1,302 @@
+/* The POSIX syscall table and its wrappers: every OS call of the backend is
+   counted, traced when a hook is set (one branch otherwise), and can be
+   replaced or made to fail by tests. */
+#include "calls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../internal.h"
+#include "../syscalls.h"
+
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+#define PX_HAVE_ACCEPT4 1
+#define PX_ACCEPT_NAME "accept4"
+#else
+#define PX_HAVE_ACCEPT4 0
+#define PX_ACCEPT_NAME "accept"
+#endif
+
+enum {
+    PX_SOCKET,
+    PX_CONNECT,
+    PX_POLL,
+    PX_GETSOCKOPT,
+    PX_SETSOCKOPT,
+    PX_BIND,
+    PX_LISTEN,
+    PX_ACCEPT,
+    PX_SEND,
+    PX_RECV,
+    PX_SHUTDOWN,
+    PX_CLOSE,
+    PX_GETSOCKNAME,
+    PX_GETPEERNAME,
+    PX_GETADDRINFO,
+    PX_FCNTL,
+    PX_COUNT
+};
+
+typedef int (*socket_fn)(int, int, int);
+typedef int (*connect_fn)(int, const struct sockaddr *, socklen_t);
+typedef int (*poll_fn)(struct pollfd *, nfds_t, int);
+typedef int (*getsockopt_fn)(int, int, int, void *, socklen_t *);
+typedef int (*setsockopt_fn)(int, int, int, const void *, socklen_t);
+typedef int (*bind_fn)(int, const struct sockaddr *, socklen_t);
+typedef int (*listen_fn)(int, int);
+typedef int (*accept_fn)(int, struct sockaddr *, socklen_t *);
+typedef ssize_t (*send_fn)(int, const void *, size_t, int);
+typedef ssize_t (*recv_fn)(int, void *, size_t, int);
+typedef int (*shutdown_fn)(int, int);
+typedef int (*close_fn)(int);
+typedef int (*getname_fn)(int, struct sockaddr *, socklen_t *);
+typedef int (*getaddrinfo_fn)(const char *, const char *, const struct addrinfo *,
+                              struct addrinfo **);
+typedef int (*fcntl_fn)(int, int, int);
+
+/* accept4 and fcntl do not have the table's uniform shape; these adapters do. */
+static int accept_default(int fd, struct sockaddr *sa, socklen_t *len)
+{
+#if PX_HAVE_ACCEPT4
+    return accept4(fd, sa, len, SOCK_CLOEXEC | SOCK_NONBLOCK);
+#else
+    return accept(fd, sa, len);
+#endif
+}
+
+static int fcntl_default(int fd, int cmd, int arg)
+{
+    return fcntl(fd, cmd, arg);
+}
+
+/* ---- Failing twins: fail when their fault is due, else do the real call -- */
+
+#define PX_FAULT_TWIN(idx, fn_t, ret, fail_value, params, args)          \
+    static ret fault_##idx params                                        \
+    {                                                                    \
+        int e_;                                                          \
+        if (xsock__fault_due(&xsock__syscalls[idx], &e_)) {              \
+            errno = e_;                                                  \
+            return fail_value;                                           \
+        }                                                                \
+        return XSOCK_SYSCALL_DEFAULT(idx, fn_t) args;                    \
+    }
+
+PX_FAULT_TWIN(PX_SOCKET, socket_fn, int, -1, (int d, int t, int p), (d, t, p))
+PX_FAULT_TWIN(PX_CONNECT, connect_fn, int, -1, (int fd, const struct sockaddr *sa, socklen_t l),
+              (fd, sa, l))
+PX_FAULT_TWIN(PX_POLL, poll_fn, int, -1, (struct pollfd * f, nfds_t n, int t), (f, n, t))
+PX_FAULT_TWIN(PX_SETSOCKOPT, setsockopt_fn, int, -1,
+              (int fd, int lv, int nm, const void *v, socklen_t l), (fd, lv, nm, v, l))
+PX_FAULT_TWIN(PX_BIND, bind_fn, int, -1, (int fd, const struct sockaddr *sa, socklen_t l),
+              (fd, sa, l))
+PX_FAULT_TWIN(PX_LISTEN, listen_fn, int, -1, (int fd, int b), (fd, b))
+PX_FAULT_TWIN(PX_ACCEPT, accept_fn, int, -1, (int fd, struct sockaddr *sa, socklen_t *l),
+              (fd, sa, l))
+PX_FAULT_TWIN(PX_SEND, send_fn, ssize_t, -1, (int fd, const void *b, size_t n, int f),
+              (fd, b, n, f))
+PX_FAULT_TWIN(PX_RECV, recv_fn, ssize_t, -1, (int fd, void *b, size_t n, int f), (fd, b, n, f))
+PX_FAULT_TWIN(PX_SHUTDOWN, shutdown_fn, int, -1, (int fd, int h), (fd, h))
+PX_FAULT_TWIN(PX_GETSOCKNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa, socklen_t *l),
+              (fd, sa, l))
+PX_FAULT_TWIN(PX_GETPEERNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa, socklen_t *l),
+              (fd, sa, l))
+PX_FAULT_TWIN(PX_FCNTL, fcntl_fn, int, -1, (int fd, int c, int a), (fd, c, a))
+
+/* close always releases the descriptor, as close(2) does on Linux even when
+   it reports an error; an injected failure must not leak it. */
+static int fault_PX_CLOSE(int fd)
+{
+    int e;
+    int due = xsock__fault_due(&xsock__syscalls[PX_CLOSE], &e);
+    int r = XSOCK_SYSCALL_DEFAULT(PX_CLOSE, close_fn)(fd);
+    if (due) {
+        errno = e;
+        return -1;
+    }
+    return r;
+}
+
+/* Only SO_ERROR is faulted: the connect "finishes" with the injected error. */
+static int fault_PX_GETSOCKOPT(int fd, int lv, int nm, void *v, socklen_t *l)
+{
+    int e;
+    if (lv == SOL_SOCKET && nm == SO_ERROR && xsock__fault_due(&xsock__syscalls[PX_GETSOCKOPT], &e)) {
+        memcpy(v, &e, sizeof e);
+        *l = sizeof e;
+        return 0;
+    }
+    return XSOCK_SYSCALL_DEFAULT(PX_GETSOCKOPT, getsockopt_fn)(fd, lv, nm, v, l);
+}
+
+static int fault_PX_GETADDRINFO(const char *n, const char *s, const struct addrinfo *h,
+                                struct addrinfo **r)
+{
+    int e;
+    if (xsock__fault_due(&xsock__syscalls[PX_GETADDRINFO], &e)) {
+        switch (xsock__syscalls[PX_GETADDRINFO].fault_err) {
+        case XSOCK_ENOTFOUND:
+            return EAI_NONAME;
+        case XSOCK_EDNSTEMP:
+            return EAI_AGAIN;
+        case XSOCK_ENOMEM:
+            return EAI_MEMORY;
+        default:
+            errno = e;
+            return EAI_SYSTEM;
+        }
+    }
+    return XSOCK_SYSCALL_DEFAULT(PX_GETADDRINFO, getaddrinfo_fn)(n, s, h, r);
+}
+
+/* ---- The table ------------------------------------------------------------ */
+
+#define PX_ENTRY(idx, name, role, fn) \
+    [idx] = {name, role, (xsock_os_syscall_ptr)(fn), (xsock_os_syscall_ptr)(fn), \
+             (xsock_os_syscall_ptr)fault_##idx, 0, 0, 0}
+
+xsock_syscall xsock__syscalls[PX_COUNT] = {
+    PX_ENTRY(PX_SOCKET, "socket", "socket", socket),
+    PX_ENTRY(PX_CONNECT, "connect", "connect", connect),
+    PX_ENTRY(PX_POLL, "poll", "wait", poll),
+    PX_ENTRY(PX_GETSOCKOPT, "getsockopt", "connect_result", getsockopt),
+    PX_ENTRY(PX_SETSOCKOPT, "setsockopt", "setsockopt", setsockopt),
+    PX_ENTRY(PX_BIND, "bind", "bind", bind),
+    PX_ENTRY(PX_LISTEN, "listen", "listen", listen),
+    PX_ENTRY(PX_ACCEPT, PX_ACCEPT_NAME, "accept", accept_default),
+    PX_ENTRY(PX_SEND, "send", "send", send),
+    PX_ENTRY(PX_RECV, "recv", "recv", recv),
+    PX_ENTRY(PX_SHUTDOWN, "shutdown", "shutdown", shutdown),
+    PX_ENTRY(PX_CLOSE, "close", "close", close),
+    PX_ENTRY(PX_GETSOCKNAME, "getsockname", "getsockname", getsockname),
+    PX_ENTRY(PX_GETPEERNAME, "getpeername", "getpeername", getpeername),
+    PX_ENTRY(PX_GETADDRINFO, "getaddrinfo", "resolve", getaddrinfo),
+    PX_ENTRY(PX_FCNTL, "fcntl", "fcntl", fcntl_default),
+};
+const size_t xsock__syscall_count = PX_COUNT;
+
+/* ---- Wrappers ------------------------------------------------------------- */
+
+#define PX_TRACING() atomic_load_explicit(&xsock__tracing, memory_order_relaxed)
+
+/* Count the call; with tracing off that and one branch is all.  `failed`
+   and `handle` may use r_, the call's result. */
+#define PX_CALL(idx, fn_t, ret, name, handle, failed, args)                  \
+    XSOCK_COUNT_OS_CALL();                                                  \
+    if (XSOCK_LIKELY(!PX_TRACING())) return XSOCK_SYSCALL(idx, fn_t) args;  \
+    uint64_t t0_ = xsock_os_monotonic_ns();                                 \
+    ret r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
+    int e_ = (failed) ? errno : 0;                                          \
+    xsock__trace_emit(name, (handle), (long)r_, e_, t0_);                   \
+    if (e_) errno = e_;                                                     \
+    return r_
+
+#define FD(fd) ((xsock_native)(fd))
+
+int px_socket(int domain, int type, int protocol)
+{
+    PX_CALL(PX_SOCKET, socket_fn, int, "socket", r_ < 0 ? XSOCK_INVALID_NATIVE : FD(r_), r_ < 0,
+            (domain, type, protocol));
+}
+
+int px_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    PX_CALL(PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0, (fd, sa, len));
+}
+
+int px_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+    PX_CALL(PX_POLL, poll_fn, int, "poll", n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
+            (fds, n, timeout_ms));
+}
+
+int px_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+    PX_CALL(PX_GETSOCKOPT, getsockopt_fn, int, "getsockopt", FD(fd), r_ < 0,
+            (fd, level, name, val, len));
+}
+
+int px_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    PX_CALL(PX_SETSOCKOPT, setsockopt_fn, int, "setsockopt", FD(fd), r_ < 0,
+            (fd, level, name, val, len));
+}
+
+int px_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    PX_CALL(PX_BIND, bind_fn, int, "bind", FD(fd), r_ < 0, (fd, sa, len));
+}
+
+int px_listen(int fd, int backlog)
+{
+    PX_CALL(PX_LISTEN, listen_fn, int, "listen", FD(fd), r_ < 0, (fd, backlog));
+}
+
+int px_accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+    PX_CALL(PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, FD(fd), r_ < 0, (fd, sa, len));
+}
+
+ssize_t px_send(int fd, const void *buf, size_t len, int flags)
+{
+    PX_CALL(PX_SEND, send_fn, ssize_t, "send", FD(fd), r_ < 0, (fd, buf, len, flags));
+}
+
+ssize_t px_recv(int fd, void *buf, size_t len, int flags)
+{
+    PX_CALL(PX_RECV, recv_fn, ssize_t, "recv", FD(fd), r_ < 0, (fd, buf, len, flags));
+}
+
+int px_shutdown(int fd, int how)
+{
+    PX_CALL(PX_SHUTDOWN, shutdown_fn, int, "shutdown", FD(fd), r_ < 0, (fd, how));
+}
+
+int px_close(int fd)
+{
+    PX_CALL(PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (fd));
+}
+
+int px_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+    PX_CALL(PX_GETSOCKNAME, getname_fn, int, "getsockname", FD(fd), r_ < 0, (fd, sa, len));
+}
+
+int px_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+    PX_CALL(PX_GETPEERNAME, getname_fn, int, "getpeername", FD(fd), r_ < 0, (fd, sa, len));
+}
+
+int px_fcntl(int fd, int cmd, int arg)
+{
+    PX_CALL(PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0, (fd, cmd, arg));
+}
+
+/* getaddrinfo reports through its result, not errno. */
+int px_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                   struct addrinfo **res)
+{
+    XSOCK_COUNT_OS_CALL();
+    if (XSOCK_LIKELY(!PX_TRACING()))
+        return XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+    uint64_t t0 = xsock_os_monotonic_ns();
+    int r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+    int e = errno;
+    xsock__trace_emit("getaddrinfo", XSOCK_INVALID_NATIVE, r, r == EAI_SYSTEM ? e : r, t0);
+    errno = e;
+    return r;
+}
+
+void px_freeaddrinfo(struct addrinfo *res)
+{
+    freeaddrinfo(res);
+}
+
+int px_fail(void)
+{
+    int e = errno;
+    xsock__set_os_error(e);
+    return xsock_os_map_error(e);
+}

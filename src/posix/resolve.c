@@ -1,0 +1,60 @@
+/* Name resolution with getaddrinfo, errors told apart: a name that does
+   not exist is not a resolver that is down. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "calls.h"
+#include "sockaddr.h"
+
+static int map_gai(int r)
+{
+    switch (r) {
+    case EAI_NONAME:
+#ifdef EAI_NODATA
+    case EAI_NODATA:
+#endif
+#ifdef EAI_ADDRFAMILY
+    case EAI_ADDRFAMILY:
+#endif
+        return XSOCK_ENOTFOUND;
+    case EAI_AGAIN:
+        return XSOCK_EDNSTEMP;
+    case EAI_MEMORY:
+        return XSOCK_ENOMEM;
+    case EAI_FAMILY:
+        return XSOCK_EAFNOSUPPORT;
+    case EAI_SYSTEM:
+        return xsock_os_map_error(errno);
+    default:
+        return XSOCK_EOS;
+    }
+}
+
+int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
+                     size_t *n)
+{
+    struct addrinfo hints, *res = NULL;
+    char service[8];
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = family == XSOCK_AF_INET ? AF_INET : family == XSOCK_AF_INET6 ? AF_INET6 : AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = AI_NUMERICSERV;
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+
+    int r = px_getaddrinfo(host, service, &hints, &res);
+    if (r != 0) {
+        int e = r == EAI_SYSTEM ? errno : r;
+        int rc = map_gai(r);
+        xsock__set_os_error(e);
+        return rc;
+    }
+    *n = 0;
+    for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
+        if (px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    px_freeaddrinfo(res);
+    if (*n == 0) return XSOCK_ENOTFOUND;
+    return XSOCK_OK;
+}

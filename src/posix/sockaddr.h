@@ -1,0 +1,13 @@
+/* xsock_addr <-> struct sockaddr. */
+#ifndef XSOCK_POSIX_SOCKADDR_H
+#define XSOCK_POSIX_SOCKADDR_H
+
+#include <sys/socket.h>
+
+#include "../addr.h"
+
+socklen_t px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss);
+int px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
+int px_family(int xsock_family);
+
+#endif

@@ -1,0 +1,272 @@
+/* Data transfer, options, addresses, adopt/release and close of one socket.
+   Every transfer is optimistic: the OS call first, a wait only when it
+   would block, all within the call's one deadline. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int check_sock(const xsock *s, const char *what)
+{
+    if (!s) return xsock__fail_msg(XSOCK_EINVAL, "%s: NULL socket", what);
+    return XSOCK_OK;
+}
+
+static int check_io(const xsock *s, const void *buf, size_t len, int timeout_ms,
+                    const char *what)
+{
+    int rc = check_sock(s, what);
+    if (rc != XSOCK_OK) return rc;
+    if (!buf && len) return xsock__fail_msg(XSOCK_EINVAL, "%s: NULL buffer", what);
+    if (len > PTRDIFF_MAX) return xsock__fail_msg(XSOCK_EINVAL, "%s: length too large", what);
+    return xsock__check_timeout(timeout_ms);
+}
+
+/* Appends the peer to the detail so a failure says which connection it was. */
+static int io_fail(const xsock *s, int code, const char *what)
+{
+    char peer[XSOCK_ADDRSTRLEN] = "?";
+    if (s->has_peer) xsock_addr_format(&s->peer, peer, sizeof peer);
+    if (code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN)
+        return xsock__fail_msg(code, "%s %s", what, peer);
+    return xsock__fail(code, xsock__os_error(), "%s %s", what, peer);
+}
+
+typedef ptrdiff_t (*io_fn)(xsock_native h, void *buf, size_t len);
+
+static ptrdiff_t send_adapter(xsock_native h, void *buf, size_t len)
+{
+    return xsock_os_send(h, buf, len);
+}
+
+/* One transfer of at least one byte (or EOF) within the deadline. */
+static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size_t len,
+                               const xsock_deadline *d, int zero_timeout, const char *what)
+{
+    for (;;) {
+        ptrdiff_t n = io(s->handle, buf, len);
+        if (n >= 0) return n;
+        if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
+        int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
+        if (rc != XSOCK_OK) return io_fail(s, rc, what);
+    }
+}
+
+ptrdiff_t xsock_send(xsock *s, const void *buf, size_t len, int timeout_ms)
+{
+    int rc = check_io(s, buf, len, timeout_ms, "send");
+    if (rc != XSOCK_OK) return rc;
+    if (len == 0) return 0;
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    return transfer_once(s, send_adapter, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d, timeout_ms == 0,
+                         "send to");
+}
+
+ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
+{
+    int rc = check_io(s, buf, len, timeout_ms, "recv");
+    if (rc != XSOCK_OK) return rc;
+    if (len == 0) return 0;
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    return transfer_once(s, xsock_os_recv, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0,
+                         "recv from");
+}
+
+static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
+                        int timeout_ms, const char *what)
+{
+    int rc = check_io(s, buf, len, timeout_ms, what);
+    if (rc != XSOCK_OK) return rc;
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    size_t done = 0;
+    while (done < len) {
+        ptrdiff_t n = transfer_once(s, io, events, buf + done, len - done, &d, timeout_ms == 0,
+                                    what);
+        if (n < 0) return (int)n;
+        if (n == 0)
+            return xsock__fail_msg(XSOCK_ECLOSED, "%s: peer closed after %zu of %zu bytes", what,
+                                   done, len);
+        done += (size_t)n;
+    }
+    return XSOCK_OK;
+}
+
+int xsock_send_all(xsock *s, const void *buf, size_t len, int timeout_ms)
+{
+    return transfer_all(s, send_adapter, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms, "send to");
+}
+
+int xsock_recv_all(xsock *s, void *buf, size_t len, int timeout_ms)
+{
+    return transfer_all(s, xsock_os_recv, XSOCK_POLLIN, buf, len, timeout_ms, "recv from");
+}
+
+int xsock_shutdown(xsock *s, int how)
+{
+    int rc = check_sock(s, "shutdown");
+    if (rc != XSOCK_OK) return rc;
+    if (how != XSOCK_SHUT_RD && how != XSOCK_SHUT_WR && how != XSOCK_SHUT_RDWR)
+        return xsock__fail_msg(XSOCK_EINVAL, "shutdown: how %d", how);
+    rc = xsock_os_shutdown(s->handle, how);
+    return rc == XSOCK_OK ? rc : io_fail(s, rc, "shutdown of");
+}
+
+int xsock_close(xsock *s)
+{
+    if (!s) return XSOCK_OK;
+    xsock_native h = s->handle;
+    /* Forget it first: a concurrent report must never see a closed handle. */
+    xsock__untrack(s);
+    int rc = xsock_os_close(h);
+    if (rc != XSOCK_OK)
+        return xsock__fail(rc, xsock__os_error(), "close of handle %llu", (unsigned long long)h);
+    return XSOCK_OK;
+}
+
+static int addr_string(const xsock *s, char *buf, size_t len, int local)
+{
+    xsock_addr a;
+    int rc = check_sock(s, local ? "local address" : "peer address");
+    if (rc != XSOCK_OK) return rc;
+    if (!buf || len == 0) return xsock__fail_msg(XSOCK_EINVAL, "address: no buffer");
+    if (local && s->has_local)
+        a = s->local;
+    else if (!local && s->has_peer)
+        a = s->peer;
+    else if ((rc = local ? xsock_os_local_addr(s->handle, &a) : xsock_os_peer_addr(s->handle, &a)) !=
+             XSOCK_OK)
+        return xsock__fail(rc, xsock__os_error(), "%s", local ? "getsockname" : "getpeername");
+    if (xsock_addr_format(&a, buf, len) != XSOCK_OK)
+        return xsock__fail_msg(XSOCK_EINVAL, "address buffer of %zu bytes is too small", len);
+    return XSOCK_OK;
+}
+
+int xsock_local_addr(const xsock *s, char *buf, size_t len)
+{
+    return addr_string(s, buf, len, 1);
+}
+
+int xsock_peer_addr(const xsock *s, char *buf, size_t len)
+{
+    return addr_string(s, buf, len, 0);
+}
+
+int xsock_local_port(const xsock *s)
+{
+    xsock_addr a;
+    int rc = check_sock(s, "local port");
+    if (rc != XSOCK_OK) return rc;
+    if (s->has_local) return s->local.port;
+    rc = xsock_os_local_addr(s->handle, &a);
+    if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "getsockname");
+    return a.port;
+}
+
+int xsock_set_nodelay(xsock *s, int on)
+{
+    int rc = check_sock(s, "set_nodelay");
+    if (rc != XSOCK_OK) return rc;
+    rc = xsock_os_set_nodelay(s->handle, on != 0);
+    return rc == XSOCK_OK ? rc : xsock__fail(rc, xsock__os_error(), "setsockopt TCP_NODELAY");
+}
+
+int xsock_set_keepalive(xsock *s, int on, int idle_s)
+{
+    int rc = check_sock(s, "set_keepalive");
+    if (rc != XSOCK_OK) return rc;
+    if (on && idle_s < 0)
+        return xsock__fail_msg(XSOCK_EINVAL, "keepalive idle %d s (must be >= 0)", idle_s);
+    rc = xsock_os_set_keepalive(s->handle, on != 0, idle_s);
+    return rc == XSOCK_OK ? rc : xsock__fail(rc, xsock__os_error(), "setsockopt keepalive");
+}
+
+xsock_native xsock_native_handle(const xsock *s)
+{
+    return s ? s->handle : XSOCK_INVALID_NATIVE;
+}
+
+static int adopt(xsock **out, xsock_native h, xsock_site site)
+{
+    int listening = 0, was_blocking = 0;
+    if (!out) return xsock__fail_msg(XSOCK_EINVAL, "adopt: NULL out");
+    *out = NULL;
+    if (h == XSOCK_INVALID_NATIVE) return xsock__fail_msg(XSOCK_EINVAL, "adopt: invalid handle");
+    int rc = xsock__ensure_init();
+    if (rc != XSOCK_OK) return rc;
+    if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
+    rc = xsock_os_adopt(h, &listening, &was_blocking);
+    if (rc != XSOCK_OK) {
+        xsock__unreserve();
+        return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
+    }
+    rc = xsock__track(h, XSOCK_KIND_ADOPTED, site, out);
+    if (rc == XSOCK_OK) (*out)->adopted_was_blocking = was_blocking;
+    return rc;
+}
+
+int xsock_adopt(xsock **out, xsock_native h)
+{
+    xsock_site site = {NULL, XSOCK_CALLER()};
+    return adopt(out, h, site);
+}
+
+int xsock_adopt_at(xsock **out, xsock_native h, const char *where)
+{
+    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    return adopt(out, h, site);
+}
+
+xsock_native xsock_release(xsock *s)
+{
+    if (!s) return XSOCK_INVALID_NATIVE;
+    xsock_native h = s->handle;
+    /* an adopted handle goes back in the mode it came in */
+    if (s->adopted_was_blocking) xsock_os_set_blocking(h, 1);
+    xsock__untrack(s);
+    return h;
+}
+
+#define POLL_STACK 16
+
+int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
+{
+    xsock_os_pollent stack[POLL_STACK], *ents = stack;
+    if (!fds || n == 0) return xsock__fail_msg(XSOCK_EINVAL, "poll: no sockets");
+    int rc = xsock__check_timeout(timeout_ms);
+    if (rc != XSOCK_OK) return rc;
+    if (n > (size_t)INT32_MAX) return xsock__fail_msg(XSOCK_EINVAL, "poll: too many sockets");
+    if (n > POLL_STACK && !(ents = malloc(n * sizeof *ents)))
+        return xsock__fail_msg(XSOCK_ENOMEM, "poll of %zu sockets", n);
+
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    for (;;) {
+        size_t used = 0;
+        for (size_t i = 0; i < n; i++) {
+            fds[i].revents = 0;
+            if (!fds[i].sock) continue;
+            ents[used].handle = fds[i].sock->handle;
+            ents[used].events = fds[i].events & (XSOCK_POLLIN | XSOCK_POLLOUT);
+            ents[used].revents = 0;
+            used++;
+        }
+        rc = used ? xsock_os_poll(ents, used, xsock__deadline_left_ms(&d))
+                  : xsock__fail_msg(XSOCK_EINVAL, "poll: every entry is NULL");
+        if (rc == XSOCK__EINTR) continue;
+        if (rc > 0 || (rc == 0 && (timeout_ms == 0 || xsock__deadline_expired(&d)))) break;
+        if (rc < 0) {
+            rc = xsock__fail(rc, xsock__os_error(), "poll of %zu sockets", used);
+            break;
+        }
+    }
+    if (rc > 0) {
+        size_t used = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fds[i].sock) fds[i].revents = ents[used++].revents;
+    }
+    if (ents != stack) free(ents);
+    return rc;
+}

@@ -1,0 +1,77 @@
+/* Lookup, replacement and fault injection over the backend's syscall
+   table.  Faults swap a table entry for its failing twin, so the trace
+   shows an injected failure exactly as it would show a real one. */
+#include <string.h>
+
+#include "internal.h"
+#include "syscalls.h"
+
+static xsock_syscall *find(const char *name)
+{
+    for (size_t i = 0; i < xsock__syscall_count; i++)
+        if (strcmp(xsock__syscalls[i].name, name) == 0) return &xsock__syscalls[i];
+    return NULL;
+}
+
+int xsock_os_set_syscall(const char *name, xsock_os_syscall_ptr fn)
+{
+    xsock_syscall *e = name ? find(name) : NULL;
+    if (!e) return XSOCK_EINVAL;
+    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    e->current = fn ? fn : e->deflt;
+    e->count = 0;
+    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    return XSOCK_OK;
+}
+
+xsock_os_syscall_ptr xsock_os_get_syscall(const char *name)
+{
+    xsock_syscall *e = name ? find(name) : NULL;
+    return e ? e->current : NULL;
+}
+
+int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count)
+{
+    int found = 0;
+    if (!call || count == 0) return XSOCK_EINVAL;
+    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    for (size_t i = 0; i < xsock__syscall_count; i++) {
+        xsock_syscall *e = &xsock__syscalls[i];
+        if (strcmp(e->name, call) != 0 && strcmp(e->role, call) != 0) continue;
+        e->skip = skip;
+        e->count = count;
+        e->fault_err = err;
+        e->current = e->fault;
+        found = 1;
+    }
+    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    return found ? XSOCK_OK : XSOCK_EINVAL;
+}
+
+void xsock_os_clear_faults(void)
+{
+    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    for (size_t i = 0; i < xsock__syscall_count; i++) {
+        xsock_syscall *e = &xsock__syscalls[i];
+        if (e->current == e->fault) e->current = e->deflt;
+        e->count = 0;
+    }
+    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+}
+
+int xsock__fault_due(xsock_syscall *e, int *native_error)
+{
+    int due = 0;
+    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    if (e->count > 0) {
+        if (e->skip > 0) {
+            e->skip--;
+        } else {
+            due = 1;
+            *native_error = xsock_os_native_error(e->fault_err);
+            if (--e->count == 0 && e->current == e->fault) e->current = e->deflt;
+        }
+    }
+    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    return due;
+}

@@ -1,0 +1,129 @@
+/*
+ * The backend contract: the only door between the portable core and an OS.
+ *
+ * Each backend (src/posix/, src/win32/) implements every function below
+ * once.  The core never sees an OS type: handles are xsock_native,
+ * addresses are xsock_addr, errors come back as XSOCK_E* codes with the raw
+ * OS code stored for xsock_last_os_error().  Every OS call a backend makes
+ * goes through its table of function pointers (see "Syscall table"), which
+ * is what tracing reports, what os_calls counts and what tests replace.
+ */
+#ifndef XSOCK_OS_H
+#define XSOCK_OS_H
+
+#include "xsock.h"
+#include "addr.h"
+
+/* Internal results that never reach the application. */
+#define XSOCK__EINPROGRESS (-1001) /* connect started, not finished */
+#define XSOCK__EINTR (-1002)       /* wait interrupted; retry with the time left */
+
+/* ---- Process-wide ------------------------------------------------------ */
+
+int xsock_os_init(void);     /* once per first xsock_init (WSAStartup) */
+void xsock_os_cleanup(void); /* once per last xsock_cleanup */
+const char *xsock_os_backend_name(void); /* "posix", "win32" */
+
+uint64_t xsock_os_monotonic_ns(void);
+
+/* A fixed set of process-wide locks, statically initialised by the backend,
+   so the core needs no lock type and no lock setup. */
+enum { XSOCK_LOCK_REGISTRY, XSOCK_LOCK_CONFIG, XSOCK_LOCK_INIT, XSOCK_LOCK_COUNT_ };
+void xsock_os_lock(int which);
+void xsock_os_unlock(int which);
+
+/* The OS's own count of socket handles of this process, or -1. */
+long xsock_os_handle_count(void);
+
+/* "module+0xoffset" for a code address (for addr2line), or the raw pointer. */
+void xsock_os_describe_code(const void *pc, char *buf, size_t len);
+
+/* ---- Errors -------------------------------------------------------------- */
+
+/* The XSOCK_E* code for a raw OS error (errno / WSAGetLastError). */
+int xsock_os_map_error(int os_error);
+
+/* ---- Sockets ------------------------------------------------------------- */
+
+/* A new TCP socket of the family, nonblocking and not inherited by
+   children, in as few OS calls as the OS allows. */
+int xsock_os_socket(int family, xsock_native *out);
+
+/* XSOCK_OK, XSOCK__EINPROGRESS or an error. */
+int xsock_os_connect(xsock_native h, const xsock_addr *to);
+
+/* The outcome of a finished nonblocking connect (SO_ERROR). */
+int xsock_os_connect_result(xsock_native h);
+
+int xsock_os_bind(xsock_native h, const xsock_addr *local);
+
+/* A listening socket: socket, the platform's address-reuse policy, dual
+   stack when `dual_stack` and the family is IPv6, bind, listen. */
+int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out);
+
+/* A nonblocking, non-inherited accepted socket; XSOCK_EAGAIN when none. */
+int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer);
+
+/* Bytes moved, XSOCK_EAGAIN when it would block, or an error; never a signal. */
+ptrdiff_t xsock_os_send(xsock_native h, const void *buf, size_t len);
+ptrdiff_t xsock_os_recv(xsock_native h, void *buf, size_t len);
+
+int xsock_os_shutdown(xsock_native h, int how); /* XSOCK_SHUT_* */
+int xsock_os_close(xsock_native h);
+
+int xsock_os_local_addr(xsock_native h, xsock_addr *out);
+int xsock_os_peer_addr(xsock_native h, xsock_addr *out);
+
+int xsock_os_set_nodelay(xsock_native h, int on);
+int xsock_os_set_keepalive(xsock_native h, int on, int idle_s);
+
+/* Take over a handle made elsewhere: check it is a stream socket, make it
+   nonblocking.  *listening tells whether it accepts connections;
+   *was_blocking lets xsock_os_release restore the mode. */
+int xsock_os_adopt(xsock_native h, int *listening, int *was_blocking);
+int xsock_os_set_blocking(xsock_native h, int blocking);
+
+/* ---- Waiting ------------------------------------------------------------- */
+
+/* Ask for XSOCK_OS_WAIT_CONNECT on a socket with a connect in progress:
+   the backend then uses whatever reliably reports a finished connect on
+   its OS (WSAPoll does not report failed connects on older Windows). */
+#define XSOCK_OS_WAIT_CONNECT 0x100
+
+typedef struct xsock_os_pollent {
+    xsock_native handle;
+    short events;  /* XSOCK_POLLIN | XSOCK_POLLOUT | XSOCK_OS_WAIT_CONNECT */
+    short revents; /* XSOCK_POLLIN | XSOCK_POLLOUT | XSOCK_POLLERR | XSOCK_POLLHUP;
+                      a finished connect reports XSOCK_POLLOUT */
+} xsock_os_pollent;
+
+/* Ready count, 0 on timeout, XSOCK__EINTR, or an error.  timeout_ms -1
+   waits forever. */
+int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms);
+
+/* ---- Names --------------------------------------------------------------- */
+
+/* Resolve `host` (not a literal; the core parses those) to at most `max`
+   TCP addresses of `family` (XSOCK_AF_*), in the resolver's order. */
+int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
+                     size_t *n);
+
+/* ---- Syscall table: tracing and fault injection ---------------------------- */
+
+/* Make OS calls fail on purpose.  `call` names a table entry ("connect",
+   "WSASocketW") or a role shared by both backends: "socket", "connect",
+   "wait", "connect_result", "accept", "send", "recv", "close", "resolve".
+   After `skip` matching calls pass through, the next `count` ones fail with
+   `err` (an XSOCK_E* code or XSOCK__EINTR, turned into the OS's own code)
+   without reaching the OS.  A "connect_result" fault makes SO_ERROR report
+   `err`.  Returns XSOCK_EINVAL for an unknown call. */
+int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count);
+void xsock_os_clear_faults(void);
+
+/* Replace one table entry by name (SQLite's xSetSystemCall); NULL restores
+   the default.  For backend-specific tests. */
+typedef void (*xsock_os_syscall_ptr)(void);
+int xsock_os_set_syscall(const char *name, xsock_os_syscall_ptr fn);
+xsock_os_syscall_ptr xsock_os_get_syscall(const char *name);
+
+#endif /* XSOCK_OS_H */
