@@ -1,0 +1,2 @@
+#include <xsock.h>
+int main(void) { return 0; }

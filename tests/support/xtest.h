@@ -1,0 +1,74 @@
+/* Test support shared by every test: CMocka, loopback fixtures, a trace
+   recorder and the OS handle cross-check.  Portable: no OS headers. */
+#ifndef XTEST_H
+#define XTEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+/* cmocka.h must come after the headers above */
+#include <cmocka.h>
+
+#include "xsock.h"
+#include "xsock_os.h"
+
+/* Call first in every test main: makes a crash fail the run on every OS
+   (Wine may report a crashed process as exit 0). */
+void xt_crash_guard(void);
+
+/* Run the group and print a final tally line. */
+int xt_run(const char *name, const struct CMUnitTest *tests, size_t n);
+#define XT_RUN(tests) xt_run(__FILE__, tests, sizeof(tests) / sizeof(tests[0]))
+
+/* Print why and exit 77 (ctest SKIP), loudly. */
+void xt_skip(const char *why);
+
+/* Monotonic milliseconds. */
+double xt_now_ms(void);
+
+/* A loopback listener on an ephemeral port. */
+xsock *xt_listener(const char *host, int backlog);
+uint16_t xt_port(const xsock *s);
+
+/* A loopback port whose connects hang: a listener with backlog 1 whose
+   queue is filled and never accepted.  Skips the test (77) if the OS
+   does not drop SYNs to a full queue. */
+typedef struct xt_hang {
+    xsock *listener;
+    xsock *fill[4];
+    int nfill;
+    uint16_t port;
+} xt_hang;
+void xt_hang_open(xt_hang *h);
+void xt_hang_close(xt_hang *h);
+
+/* A connected pair over loopback: *client from connect, *server accepted. */
+void xt_pair(xsock **client, xsock **server);
+
+/* Records the names of traced OS calls. */
+#define XT_TRACE_MAX 256
+typedef struct xt_trace {
+    int n;
+    const char *calls[XT_TRACE_MAX];
+    long results[XT_TRACE_MAX];
+    int errors[XT_TRACE_MAX];
+} xt_trace;
+void xt_trace_start(xt_trace *t);
+void xt_trace_stop(void);
+/* "socket,connect,poll,getsockopt,close" */
+void xt_trace_join(const xt_trace *t, char *buf, size_t len);
+
+/* Snapshot of live sockets (library) and socket handles (OS). */
+typedef struct xt_counts {
+    uint64_t live;
+    long os;
+} xt_counts;
+xt_counts xt_counts_now(void);
+/* Asserts both are unchanged since `before` (OS count where known). */
+void xt_assert_counts(xt_counts before);
+
+int xt_is_win32(void);
+
+#endif
