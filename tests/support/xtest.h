@@ -15,7 +15,7 @@
 #include "xsock_os.h"
 
 /* Call first in every test main: makes a crash fail the run on every OS
-   (Wine may report a crashed process as exit 0). */
+   (Wine may report a crashed process as exit 0; platform_*.c). */
 void xt_crash_guard(void);
 
 /* Run the group and print a final tally line. */
@@ -70,5 +70,11 @@ xt_counts xt_counts_now(void);
 void xt_assert_counts(xt_counts before);
 
 int xt_is_win32(void);
+
+/* Threads and sleeping, for concurrency tests (platform_*.c). */
+typedef struct xt_thread xt_thread;
+xt_thread *xt_thread_start(void *(*fn)(void *), void *arg);
+void *xt_thread_join(xt_thread *t);
+void xt_sleep_ms(int ms);
 
 #endif
