@@ -1,7 +1,9 @@
+#define _POSIX_C_SOURCE 200809L
 /* The platform half of the test support (POSIX): threads, and nothing to
    do for crashes (a signal already fails the test under ctest). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "xtest.h"
 
