@@ -89,6 +89,7 @@ static void record(void *user, const xsock_trace_event *ev)
         t->calls[t->n] = ev->call;
         t->results[t->n] = ev->result;
         t->errors[t->n] = ev->os_error;
+        t->handles[t->n] = ev->handle;
         t->n++;
     }
 }

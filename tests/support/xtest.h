@@ -54,6 +54,7 @@ typedef struct xt_trace {
     const char *calls[XT_TRACE_MAX];
     long results[XT_TRACE_MAX];
     int errors[XT_TRACE_MAX];
+    xsock_native handles[XT_TRACE_MAX];
 } xt_trace;
 void xt_trace_start(xt_trace *t);
 void xt_trace_stop(void);

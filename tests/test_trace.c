@@ -1,0 +1,178 @@
+/* The trace hook: one event per OS call, exactly the calls expected, and
+   os_calls counting the same calls whether tracing is on or off. */
+#include <string.h>
+
+#include "xtest.h"
+
+static uint64_t os_calls(void)
+{
+    xsock_stats st;
+    xsock_get_stats(&st);
+    return st.os_calls;
+}
+
+static int has_call(const xt_trace *t, const char *name)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->calls[i], name) == 0) return 1;
+    return 0;
+}
+
+static void timed_connect_and_close(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL;
+    xt_trace t;
+    char calls[1024];
+    uint64_t n0 = os_calls();
+    xt_trace_start(&t);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
+    xsock_native h = xsock_native_handle(c);
+    xsock_close(c);
+    /* every call of this connect was on its one handle */
+    assert_true(h != XSOCK_INVALID_NATIVE);
+    for (int i = 0; i < t.n; i++) assert_true(t.handles[i] == h);
+    xt_trace_stop();
+    xt_trace_join(&t, calls, sizeof calls);
+    print_message("trace: %s\n", calls);
+    assert_int_equal(os_calls() - n0, (uint64_t)t.n);
+    if (xt_is_win32()) {
+        assert_string_equal(t.calls[0], "WSASocketW");
+        assert_string_equal(t.calls[t.n - 1], "closesocket");
+        assert_true(has_call(&t, "connect"));
+        assert_true(has_call(&t, "getsockopt"));
+    } else {
+        assert_string_equal(calls, "socket,connect,poll,getsockopt,close");
+        /* the pending connect reports its raw EINPROGRESS */
+        assert_int_equal(t.results[1], -1);
+        assert_int_not_equal(t.errors[1], 0);
+        assert_int_equal(t.errors[2], 0);
+    }
+    xsock_close(l);
+}
+
+static void numeric_hosts_skip_the_resolver(void **state)
+{
+    (void)state;
+    xsock *c = NULL;
+    xt_trace t;
+    xsock *l = xt_listener("127.0.0.1", 8);
+    xt_trace_start(&t);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
+    xt_trace_stop();
+    assert_false(has_call(&t, "getaddrinfo"));
+    xsock_close(c);
+    xt_trace_start(&t);
+    assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 1000), XSOCK_OK);
+    xt_trace_stop();
+    assert_true(has_call(&t, "getaddrinfo"));
+    xsock_close(c);
+    xsock_close(l);
+}
+
+static void events_carry_handle_result_and_error(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL;
+    xsock_close(l); /* a port that refuses */
+    xt_trace t;
+    xt_trace_start(&t);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 3000), XSOCK_ECONNREFUSED);
+    xt_trace_stop();
+    assert_true(t.n >= 3);
+    /* something in the trace reported the refusal or the pending connect */
+    int errors = 0;
+    for (int i = 0; i < t.n; i++) errors += t.errors[i] != 0;
+    assert_true(errors >= 1);
+}
+
+static void optimistic_io_makes_one_call(void **state)
+{
+    (void)state;
+    xsock *c, *a;
+    char buf[8];
+    xt_pair(&c, &a);
+    xt_trace t;
+    xt_trace_start(&t);
+    assert_int_equal(xsock_send(c, "data", 4, 1000), 4);
+    xt_trace_stop();
+    assert_int_equal(t.n, 1);
+    assert_string_equal(t.calls[0], "send");
+    assert_int_equal(t.results[0], 4);
+
+    xt_sleep_ms(20);
+    xt_trace_start(&t);
+    assert_int_equal(xsock_recv(a, buf, sizeof buf, 1000), 4);
+    xt_trace_stop();
+    assert_int_equal(t.n, 1);
+    assert_string_equal(t.calls[0], "recv");
+
+    /* nothing there yet: recv, one wait, recv */
+    xt_trace_start(&t);
+    assert_int_equal(xsock_recv(a, buf, sizeof buf, 50), XSOCK_ETIMEDOUT);
+    xt_trace_stop();
+    assert_int_equal(t.n, 2);
+    assert_string_equal(t.calls[0], "recv");
+    xsock_close(c);
+    xsock_close(a);
+}
+
+static int hook_calls;
+static void counting_hook(void *user, const xsock_trace_event *ev)
+{
+    (void)user;
+    (void)ev;
+    hook_calls++;
+}
+
+static void off_means_no_events_but_counted(void **state)
+{
+    (void)state;
+    xsock *c, *a;
+    xt_pair(&c, &a);
+    xsock_set_trace(counting_hook, NULL);
+    xsock_set_trace(NULL, NULL);
+    hook_calls = 0;
+    uint64_t n0 = os_calls();
+    assert_int_equal(xsock_send(c, "x", 1, 1000), 1);
+    assert_int_equal(hook_calls, 0);
+    assert_int_equal(os_calls() - n0, 1);
+    xsock_close(c);
+    xsock_close(a);
+}
+
+static uint64_t longest_ns;
+static void longest_hook(void *user, const xsock_trace_event *ev)
+{
+    (void)user;
+    if (ev->duration_ns > longest_ns) longest_ns = ev->duration_ns;
+}
+
+/* The wait of a connect that times out lasts (about) the timeout. */
+static void durations_are_measured(void **state)
+{
+    (void)state;
+    xt_hang h;
+    xt_hang_open(&h);
+    xsock *c = NULL;
+    longest_ns = 0;
+    xsock_set_trace(longest_hook, NULL);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", h.port, 200), XSOCK_ETIMEDOUT);
+    xsock_set_trace(NULL, NULL);
+    assert_true(longest_ns >= 190000000u);
+    xt_hang_close(&h);
+}
+
+int main(void)
+{
+    xt_crash_guard();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(timed_connect_and_close),
+        cmocka_unit_test(numeric_hosts_skip_the_resolver),
+        cmocka_unit_test(events_carry_handle_result_and_error),
+        cmocka_unit_test(optimistic_io_makes_one_call),
+        cmocka_unit_test(off_means_no_events_but_counted),
+        cmocka_unit_test(durations_are_measured),
+    };
+    return XT_RUN(tests);
+}
