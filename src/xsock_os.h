@@ -32,7 +32,9 @@ enum { XSOCK_LOCK_REGISTRY, XSOCK_LOCK_CONFIG, XSOCK_LOCK_INIT, XSOCK_LOCK_COUNT
 void xsock_os_lock(int which);
 void xsock_os_unlock(int which);
 
-/* The OS's own count of socket handles of this process, or -1. */
+/* The OS's own count of socket handles of this process, or -1.  This is
+   also the public API function of the same name (declared in xsock.h), so
+   the backend's definition is the exported one. */
 long xsock_os_handle_count(void);
 
 /* "module+0xoffset" for a code address (for addr2line), or the raw pointer. */

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the demo need on Debian 12
+# (run as root).  Idempotent: does nothing when all packages are present.
+set -euo pipefail
+
+PACKAGES=(
+  # native build and tests
+  cmake ninja-build gcc libc6-dev libcmocka-dev pkg-config
+  # sanitizers, fuzzing, leak and descriptor checks
+  clang libclang-rt-14-dev valgrind strace
+  # the Windows build and its test run under Wine
+  mingw-w64 wine wine64 dpkg-dev
+  # network namespaces for multi-address tests
+  iproute2 util-linux procps
+  # real proxy servers for the proxy tests
+  dante-server microsocks openssh-server openssh-client tinyproxy squid privoxy
+  ncat v2ray socat curl python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
+  exit 1
+fi
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# The proxy packages' postinst scripts would start system daemons on their
+# default ports; the tests start their own instances on loopback instead.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite: natively (with ASan/UBSan) and the
+# Windows build under Wine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== native: ASan/UBSan build and tests"
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j "$jobs"
+ctest --preset dev -j "$jobs"
+
+echo "== native: release build and tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+if [ -f scripts/test-windows.sh ]; then
+  echo "== Windows: mingw-w64 build, tests under Wine"
+  bash scripts/test-windows.sh
+else
+  echo "test.sh: scripts/test-windows.sh is missing: the Windows build is not tested" >&2
+  exit 1
+fi
+echo "test.sh: all tests passed"
