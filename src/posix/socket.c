@@ -59,7 +59,7 @@ static int new_socket(int family, int *out)
 
 int xsock_os_socket(int family, xsock_native *out)
 {
-    int fd;
+    int fd = -1;
     int rc = new_socket(px_family(family), &fd);
     if (rc == XSOCK_OK) *out = (xsock_native)fd;
     return rc;
@@ -96,7 +96,7 @@ int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_nat
 {
     struct sockaddr_storage ss;
     socklen_t len = px_to_sockaddr(at, &ss);
-    int fd;
+    int fd = -1;
     int rc = new_socket(px_family(at->family), &fd);
     if (rc != XSOCK_OK) return rc;
     /* POSIX SO_REUSEADDR only allows rebinding past TIME_WAIT; it cannot
