@@ -44,9 +44,10 @@ int xsock__resolve(const xsock_dial_ctx *ctx, const char *host, uint16_t port, x
         return XSOCK_OK;
     }
     if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
-    int rc = xsock_os_resolve(host, port, family, out, max, n);
+    int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
+    if (rc == XSOCK_ETIMEDOUT) return xsock__fail_msg(rc, "resolve %s", host);
     if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
-    if (xsock__deadline_expired(&ctx->deadline))
+    if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline))
         return xsock__fail_msg(XSOCK_ETIMEDOUT, "resolve %s", host);
     interleave(out, *n);
     return XSOCK_OK;
@@ -186,6 +187,7 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
     const uint64_t end = ctx->deadline.end_ns;
     xsock *winner = NULL;
     int rc = XSOCK_OK, aborted = 0;
+    *out = NULL;
 
     while (!winner) {
         uint64_t now = xsock_os_monotonic_ns();

@@ -15,7 +15,13 @@
 #define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
 #define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define XSOCK_CALLER() __builtin_return_address(0)
+/* mingw-w64 checks printf formats as msvcrt's unless told its own C99
+   stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
+#if defined(__MINGW_PRINTF_FORMAT)
+#define XSOCK_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#else
 #define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
 #else
 #define XSOCK_LIKELY(x) (x)
 #define XSOCK_UNLIKELY(x) (x)
@@ -137,6 +143,14 @@ typedef struct xsock_dial_ctx {
     int zero_timeout;
     xsock_site site;
 } xsock_dial_ctx;
+
+/* Resolve a host name (not a literal) by the deadline: on a thread of its
+   own when the deadline is finite, so the dial can leave it behind
+   (resolve.c).  XSOCK_ETIMEDOUT when the deadline passes first. */
+int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
+                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n);
+/* Resolver threads still running, finished or abandoned (for tests). */
+int xsock__resolver_threads(void);
 
 /* Pick the route (fixed proxy, selector, default selector, direct) and
    dial it within ctx's deadline (route.c). */

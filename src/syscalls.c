@@ -30,10 +30,10 @@ xsock_os_syscall_ptr xsock_os_get_syscall(const char *name)
     return e ? e->current : NULL;
 }
 
-int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count)
+static int arm(const char *call, int err, int delay_ms, unsigned skip, unsigned count)
 {
     int found = 0;
-    if (!call || count == 0) return XSOCK_EINVAL;
+    if (!call || count == 0 || delay_ms < 0) return XSOCK_EINVAL;
     xsock_os_lock(XSOCK_LOCK_CONFIG);
     for (size_t i = 0; i < xsock__syscall_count; i++) {
         xsock_syscall *e = &xsock__syscalls[i];
@@ -41,11 +41,22 @@ int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned cou
         e->skip = skip;
         e->count = count;
         e->fault_err = err;
+        e->delay_ms = delay_ms;
         e->current = e->fault;
         found = 1;
     }
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
     return found ? XSOCK_OK : XSOCK_EINVAL;
+}
+
+int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count)
+{
+    return arm(call, err, 0, skip, count);
+}
+
+int xsock_os_inject_delay(const char *call, int delay_ms, unsigned skip, unsigned count)
+{
+    return delay_ms > 0 ? arm(call, XSOCK_OK, delay_ms, skip, count) : XSOCK_EINVAL;
 }
 
 void xsock_os_clear_faults(void)
@@ -59,19 +70,31 @@ void xsock_os_clear_faults(void)
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
 }
 
+/* Sleeping on an event nobody sets needs no sleep call in the contract. */
+static void stall(int ms)
+{
+    xsock_os_event *never = xsock_os_event_new();
+    if (never) {
+        xsock_os_event_wait(never, ms);
+        xsock_os_event_free(never);
+    }
+}
+
 int xsock__fault_due(xsock_syscall *e, int *native_error)
 {
-    int due = 0;
+    int due = 0, delay = 0;
     xsock_os_lock(XSOCK_LOCK_CONFIG);
     if (e->count > 0) {
         if (e->skip > 0) {
             e->skip--;
         } else {
-            due = 1;
-            *native_error = xsock_os_native_error(e->fault_err);
+            delay = e->delay_ms;
+            due = delay == 0;
+            if (due) *native_error = xsock_os_native_error(e->fault_err);
             if (--e->count == 0 && e->current == e->fault) e->current = e->deflt;
         }
     }
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    if (delay) stall(delay);
     return due;
 }

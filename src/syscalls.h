@@ -18,6 +18,7 @@ typedef struct xsock_syscall {
     /* fault state, under XSOCK_LOCK_CONFIG */
     unsigned skip, count;
     int fault_err; /* XSOCK_E* code or XSOCK__EINTR */
+    int delay_ms;  /* > 0: delay the call instead of failing it */
 } xsock_syscall;
 
 /* Defined by the backend. */

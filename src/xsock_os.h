@@ -110,6 +110,19 @@ int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms);
 int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
                      size_t *n);
 
+/* ---- Threads, for a resolution the dial can abandon ------------------------- */
+
+/* A one-shot event: set once, waited on with a timeout. */
+typedef struct xsock_os_event xsock_os_event;
+xsock_os_event *xsock_os_event_new(void); /* NULL when out of memory */
+void xsock_os_event_free(xsock_os_event *e);
+void xsock_os_event_set(xsock_os_event *e);
+/* 1 once set, 0 when timeout_ms (-1: forever) passed first. */
+int xsock_os_event_wait(xsock_os_event *e, int timeout_ms);
+
+/* Run fn(arg) on a new detached thread.  XSOCK_OK or an error. */
+int xsock_os_thread_start(void (*fn)(void *), void *arg);
+
 /* ---- Syscall table: tracing and fault injection ---------------------------- */
 
 /* Make OS calls fail on purpose.  `call` names a table entry ("connect",
@@ -120,6 +133,9 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
    without reaching the OS.  A "connect_result" fault makes SO_ERROR report
    `err`.  Returns XSOCK_EINVAL for an unknown call. */
 int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count);
+/* Make the next `count` matching calls (after `skip`) wait `delay_ms`
+   before doing the real call: a resolver or peer that stalls. */
+int xsock_os_inject_delay(const char *call, int delay_ms, unsigned skip, unsigned count);
 void xsock_os_clear_faults(void);
 
 /* Replace one table entry by name (SQLite's xSetSystemCall); NULL restores

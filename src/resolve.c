@@ -1,0 +1,103 @@
+/* Name resolution that a dial can abandon at its deadline.  getaddrinfo
+   cannot be cancelled, so a timed resolution runs on a thread of its own
+   (curl's threaded resolver); the job is shared by the dial and the thread
+   and freed by whichever lets go last, so an abandoned lookup leaks
+   nothing once it returns. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_RESULTS 32
+
+typedef struct resolve_job {
+    atomic_int refs;
+    xsock_os_event *done;
+    char *host;
+    uint16_t port;
+    int family;
+    int rc, os_error;
+    size_t n;
+    xsock_addr addrs[MAX_RESULTS];
+} resolve_job;
+
+static atomic_int g_running; /* resolver threads still inside getaddrinfo */
+
+int xsock__resolver_threads(void)
+{
+    return atomic_load(&g_running);
+}
+
+static void job_release(resolve_job *job)
+{
+    if (atomic_fetch_sub(&job->refs, 1) != 1) return;
+    xsock_os_event_free(job->done);
+    free(job->host);
+    free(job);
+}
+
+static void resolver_main(void *arg)
+{
+    resolve_job *job = arg;
+    job->rc = xsock_os_resolve(job->host, job->port, job->family, job->addrs, MAX_RESULTS, &job->n);
+    job->os_error = job->rc == XSOCK_OK ? 0 : xsock__os_error();
+    xsock_os_event_set(job->done);
+    job_release(job);
+    atomic_fetch_sub(&g_running, 1);
+}
+
+static resolve_job *job_new(const char *host, uint16_t port, int family)
+{
+    resolve_job *job = calloc(1, sizeof *job);
+    if (!job) return NULL;
+    job->host = xsock__strdup(host);
+    job->done = xsock_os_event_new();
+    if (!job->host || !job->done) {
+        xsock_os_event_free(job->done);
+        free(job->host);
+        free(job);
+        return NULL;
+    }
+    job->port = port;
+    job->family = family;
+    atomic_init(&job->refs, 2); /* the dial and the thread */
+    return job;
+}
+
+int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
+                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n)
+{
+    *n = 0;
+    /* No deadline: nothing to abandon, so no thread.  Timeout 0 ("one
+       try") also resolves here: a name from the hosts file answers at once,
+       and a thread could never beat a zero deadline. */
+    if (deadline->end_ns == 0 || zero_timeout)
+        return xsock_os_resolve(host, port, family, out, max, n);
+
+    resolve_job *job = job_new(host, port, family);
+    if (!job) return XSOCK_ENOMEM;
+    atomic_fetch_add(&g_running, 1);
+    int rc = xsock_os_thread_start(resolver_main, job);
+    if (rc != XSOCK_OK) {
+        atomic_fetch_sub(&g_running, 1);
+        job_release(job);
+        job_release(job);
+        return rc;
+    }
+    int done = 0;
+    while (!done && !xsock__deadline_expired(deadline))
+        done = xsock_os_event_wait(job->done, xsock__deadline_left_ms(deadline));
+    if (!done) {
+        job_release(job); /* the thread frees it when getaddrinfo returns */
+        return XSOCK_ETIMEDOUT;
+    }
+    rc = job->rc;
+    if (rc == XSOCK_OK) {
+        *n = job->n < max ? job->n : max;
+        memcpy(out, job->addrs, *n * sizeof *out);
+    } else {
+        xsock__set_os_error(job->os_error);
+    }
+    job_release(job);
+    return rc;
+}

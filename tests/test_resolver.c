@@ -1,0 +1,105 @@
+/* Name resolution inside the dial's deadline: a stalled resolver ends the
+   dial at the deadline, the abandoned lookup is freed when it returns,
+   resolver errors stay distinct, and numeric hosts never resolve. */
+#include <string.h>
+
+#include "internal.h"
+#include "xtest.h"
+
+static int teardown(void **state)
+{
+    (void)state;
+    xsock_os_clear_faults();
+    return 0;
+}
+
+static void wait_for_resolver_threads(void)
+{
+    for (int i = 0; i < 600 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
+    assert_int_equal(xsock__resolver_threads(), 0);
+}
+
+static void stalled_resolver_ends_at_the_deadline(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 4), *c = (xsock *)&c;
+    xt_counts before = xt_counts_now();
+    assert_int_equal(xsock_os_inject_delay("resolve", 2000, 0, 1), XSOCK_OK);
+    double t0 = xt_now_ms();
+    assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 1000), XSOCK_ETIMEDOUT);
+    double took = xt_now_ms() - t0;
+    print_message("stalled resolver, timeout 1000: %.1f ms\n", took);
+    assert_true(took >= 1000.0 && took <= 1030.0);
+    assert_null(c);
+    assert_non_null(strstr(xsock_last_error_detail(), "resolve localhost"));
+    xt_assert_counts(before);
+    /* the abandoned lookup finishes later and frees itself */
+    assert_int_equal(xsock__resolver_threads(), 1);
+    wait_for_resolver_threads();
+    xsock_close(l);
+}
+
+static void resolver_errors_cross_the_thread(void **state)
+{
+    (void)state;
+    xsock *c = (xsock *)&c;
+    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_ENOTFOUND, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_ENOTFOUND);
+    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_EDNSTEMP, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_EDNSTEMP);
+    assert_non_null(strstr(xsock_last_error_detail(), "temporary"));
+    assert_null(c);
+    wait_for_resolver_threads();
+}
+
+static void names_resolve_with_and_without_deadline(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL;
+    assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 2000), XSOCK_OK);
+    xsock_close(c);
+    assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), XSOCK_INFINITE), XSOCK_OK);
+    xsock_close(c);
+    /* timeout 0: resolved, then one try (loopback completes at once) */
+    int rc = xsock_connect(&c, "localhost", xt_port(l), 0);
+    assert_true(rc == XSOCK_OK || rc == XSOCK_EAGAIN);
+    xsock_close(c);
+    wait_for_resolver_threads();
+    xsock_close(l);
+}
+
+/* A dial to an IP literal costs exactly the plain timed connect. */
+static void numeric_dial_needs_no_resolver(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL;
+    xsock_dialer *d = xsock_dialer_new();
+    xsock_dialer_set_timeout(d, 1000);
+    xsock_stats s0, s1, s2;
+    xsock_get_stats(&s0);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
+    xsock_close(c);
+    xsock_get_stats(&s1);
+    assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_OK);
+    xsock_close(c);
+    xsock_get_stats(&s2);
+    print_message("OS calls: timed connect+close %llu, dial+close %llu\n",
+                  (unsigned long long)(s1.os_calls - s0.os_calls),
+                  (unsigned long long)(s2.os_calls - s1.os_calls));
+    assert_int_equal(s2.os_calls - s1.os_calls, s1.os_calls - s0.os_calls);
+    assert_int_equal(xsock__resolver_threads(), 0);
+    xsock_dialer_free(d);
+    xsock_close(l);
+}
+
+int main(void)
+{
+    xt_crash_guard();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(stalled_resolver_ends_at_the_deadline, teardown),
+        cmocka_unit_test_teardown(resolver_errors_cross_the_thread, teardown),
+        cmocka_unit_test_teardown(names_resolve_with_and_without_deadline, teardown),
+        cmocka_unit_test_teardown(numeric_dial_needs_no_resolver, teardown),
+    };
+    return XT_RUN(tests);
+}
