@@ -1,0 +1,181 @@
+/* no_proxy matching (see no_proxy.h).  Pure C11. */
+#include "no_proxy.h"
+
+#include <string.h>
+
+#include "addr.h"
+#include "xsock.h"
+
+#define ENTRY_MAX 300
+
+typedef struct target {
+    int is_ip;
+    xsock_addr ip;
+    const char *name; /* without a trailing dot */
+    size_t name_len;
+    uint16_t port;
+} target;
+
+static int is_sep(char c)
+{
+    return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+/* ::ffff:a.b.c.d is a.b.c.d */
+static void unmap(xsock_addr *a)
+{
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (a->family == XSOCK_AF_INET6 && memcmp(a->ip, prefix, 12) == 0) {
+        memmove(a->ip, a->ip + 12, 4);
+        memset(a->ip + 4, 0, 12);
+        a->family = XSOCK_AF_INET;
+    }
+}
+
+/* Decimal 0..max from a non-empty digit string, or -1. */
+static long number(const char *s, long max)
+{
+    long v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        v = v * 10 + (*s - '0');
+        if (v > max) return -1;
+    }
+    return v;
+}
+
+static int prefix_match(const xsock_addr *a, const xsock_addr *b, long bits)
+{
+    size_t full = (size_t)bits / 8;
+    if (memcmp(a->ip, b->ip, full) != 0) return 0;
+    int rest = (int)(bits % 8);
+    if (rest == 0) return 1;
+    uint8_t mask = (uint8_t)(0xff << (8 - rest));
+    return (a->ip[full] & mask) == (b->ip[full] & mask);
+}
+
+static int entry_matches(const char *tok, size_t n, const target *t)
+{
+    if (n == 1 && tok[0] == '*') return 1;
+    if (n >= ENTRY_MAX) return 0;
+    char buf[ENTRY_MAX];
+    memcpy(buf, tok, n);
+    buf[n] = '\0';
+
+    char *addr = buf, *prefix = NULL, *port = NULL;
+    int bracketed = 0;
+    if (buf[0] == '[') {
+        char *close = strchr(buf, ']');
+        if (!close) return 0;
+        *close = '\0';
+        addr = buf + 1;
+        bracketed = 1;
+        char *rest = close + 1, *slash = strchr(addr, '/');
+        if (slash) {
+            *slash = '\0';
+            prefix = slash + 1;
+        }
+        if (*rest == '/') {
+            if (prefix) return 0;
+            prefix = rest + 1;
+            char *colon = strchr(prefix, ':');
+            if (colon) {
+                *colon = '\0';
+                port = colon + 1;
+            }
+        } else if (*rest == ':') {
+            port = rest + 1;
+        } else if (*rest) {
+            return 0;
+        }
+    } else {
+        char *colon = strchr(buf, ':');
+        if (colon && !strchr(colon + 1, ':')) { /* one colon: host:port */
+            *colon = '\0';
+            port = colon + 1;
+        }
+        char *slash = strchr(buf, '/');
+        if (slash) {
+            *slash = '\0';
+            prefix = slash + 1;
+        }
+    }
+
+    if (port) {
+        long p = number(port, 65535);
+        if (p <= 0) return 0;
+        if ((uint16_t)p != t->port) return 0;
+    }
+
+    xsock_addr ea;
+    if (xsock_addr_parse(addr, 0, &ea) == XSOCK_OK && (!bracketed || ea.family == XSOCK_AF_INET6)) {
+        long bits = ea.family == XSOCK_AF_INET ? 32 : 128;
+        if (prefix && (bits = number(prefix, bits)) < 0) return 0;
+        if (!t->is_ip) return 0;
+        xsock_addr ta = t->ip;
+        if (ea.family == XSOCK_AF_INET6 && bits >= 96) { /* ::ffff:a.b.c.d/104 and the like */
+            xsock_addr m = ea;
+            unmap(&m);
+            if (m.family == XSOCK_AF_INET) {
+                ea = m;
+                bits -= 96;
+            }
+        }
+        if (ea.family != ta.family) return 0;
+        return prefix_match(&ea, &ta, bits);
+    }
+    if (prefix || bracketed || t->is_ip) return 0;
+
+    /* a name: "*.x", ".x" and "x" are the same entry */
+    const char *e = addr;
+    size_t el = strlen(e);
+    if (el >= 2 && e[0] == '*' && e[1] == '.') {
+        e += 2;
+        el -= 2;
+    } else if (el >= 1 && e[0] == '.') {
+        e++;
+        el--;
+    }
+    if (el > 0 && e[el - 1] == '.') el--;
+    if (el == 0) return 0;
+    if (t->name_len == el) return ieq(t->name, e, el);
+    return t->name_len > el && t->name[t->name_len - el - 1] == '.' &&
+           ieq(t->name + t->name_len - el, e, el);
+}
+
+int xsock_no_proxy_match(const char *no_proxy, const char *host, uint16_t port)
+{
+    if (!no_proxy || !host || !*host) return 0;
+    target t;
+    memset(&t, 0, sizeof t);
+    t.port = port;
+    if (xsock_addr_parse(host, port, &t.ip) == XSOCK_OK) {
+        t.is_ip = 1;
+        unmap(&t.ip);
+    } else {
+        t.name = host;
+        t.name_len = strlen(host);
+        if (t.name_len > 1 && host[t.name_len - 1] == '.') t.name_len--;
+    }
+    const char *p = no_proxy;
+    while (*p) {
+        while (*p && is_sep(*p)) p++;
+        const char *start = p;
+        while (*p && !is_sep(*p)) p++;
+        if (p > start && entry_matches(start, (size_t)(p - start), &t)) return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,234 @@
+/*
+ * Proxy handshakes as sans-I/O state machines: SOCKS4/4a (socks4.c),
+ * SOCKS5/5h (socks5.c) and HTTP CONNECT (http_connect.c).  No sockets, no
+ * OS headers, no heap: bytes in, bytes out, a result.  All three share the
+ * one struct below and the one calling convention, so one driver loop runs
+ * any of them.
+ *
+ * ---- The driver loop --------------------------------------------------------
+ *
+ *     xsock_hs hs;
+ *     int rc = xsock_hs_start(&hs, &proxy_url, host, port);  // or xsock_socksN_start...
+ *     if (rc < 0) fail(rc, xsock_hs_detail(&hs));            // nothing was sent
+ *     uint8_t buf[N];  size_t have = 0, off = 0;             // N: any size, e.g. 4096
+ *     for (;;) {
+ *         size_t n;
+ *         const uint8_t *out = xsock_hs_output(&hs, &n);
+ *         if (n) {                                           // 1. send what it asks for
+ *             sent = send(out, n);                           //    (partial sends are fine)
+ *             xsock_hs_output_sent(&hs, sent);
+ *             continue;
+ *         }
+ *         if (off == have) {                                 // 2. nothing buffered: read
+ *             got = recv(buf, sizeof buf);
+ *             if (got == 0) fail(xsock_hs_eof(&hs), xsock_hs_detail(&hs));
+ *             have = got; off = 0;
+ *         }
+ *         size_t used;                                       // 3. feed what arrived
+ *         rc = xsock_hs_input(&hs, buf + off, have - off, &used);
+ *         off += used;
+ *         if (rc == XSOCK_OK) break;                         // done: buf[off, have) is
+ *         if (rc < 0) fail(rc, xsock_hs_detail(&hs));        //   the target's first bytes
+ *     }
+ *
+ * Contract of xsock_hs_input(hs, data, len, &used):
+ *   - XSOCK_OK: the handshake is complete.  `used` bytes belong to the
+ *     handshake; data[used, len) are the first bytes of the tunnel (the
+ *     target's data, or the body after an HTTP 2xx header) and must be given
+ *     to the application.  They are never dropped.
+ *   - XSOCK_HS_WANT_READ: every byte was consumed (used == len); feed more.
+ *   - XSOCK_HS_WANT_WRITE: the machine queued output (xsock_hs_output) and
+ *     stopped consuming at the end of the reply that finished the stage;
+ *     send the output, then feed data[used, len) again (usually empty).
+ *     Also returned, with used == 0, if input is offered while output is
+ *     still pending.
+ *   - a negative XSOCK_E* code: failed; xsock_hs_detail() says why with the
+ *     raw reply code or status line.  Final.
+ *   So a positive result always means "used == len, or output is pending":
+ *   the loop above can never spin.  Bytes may arrive in any split (one at a
+ *   time, or a whole reply plus tunnel data at once); the result and the
+ *   leftover are the same.  After XSOCK_OK or a failure, every further call
+ *   returns the same result with used == 0.
+ *
+ * Minimal OS calls (no pipelining, one round trip per protocol step):
+ *   SOCKS4/4a:          send(request) → recv(reply)
+ *   SOCKS5 no auth:     send(greeting) → recv → send(request) → recv
+ *   SOCKS5 user/pass:   send(greeting) → recv → send(auth) → recv → send(request) → recv
+ *                       (if the server picks "no auth" although credentials were
+ *                        offered, the auth step is skipped)
+ *   HTTP CONNECT:       send(request) → recv (more recvs only if the header is split)
+ *
+ * Secrets: the password is only ever in the output buffer; it is zeroed as
+ * soon as the bytes that carry it are fully sent (xsock_hs_output_sent), and
+ * xsock_hs_wipe() zeroes the whole struct.  Details never contain it.
+ */
+#ifndef XSOCK_PROXY_HANDSHAKE_H
+#define XSOCK_PROXY_HANDSHAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct xsock_proxy_url; /* proxy_url.h */
+
+/* Positive "in progress" results of xsock_hs_input / xsock_hs_status. */
+#define XSOCK_HS_WANT_READ 1
+#define XSOCK_HS_WANT_WRITE 2
+
+/* Longest user name, password and host name a handshake carries (the
+   SOCKS5 limit, applied to every protocol: no DNS name is longer). */
+#define XSOCK_HS_NAME_MAX 255
+/* Room for the largest request: HTTP CONNECT with a 255-byte host twice and
+   Basic credentials of 255 + 255 bytes is about 1270 bytes. */
+#define XSOCK_HS_OUT_MAX 1536
+#define XSOCK_HS_DETAIL_MAX 256
+/* HTTP: a response header (status line, fields, blank line; 1xx interim
+   responses included) longer than this is XSOCK_EPROXYPROTO. */
+#define XSOCK_HTTP_HEADER_MAX 16384
+/* HTTP: the first bytes of each header line that are looked at; a longer
+   line is allowed (up to the header cap) but only its start is read. */
+#define XSOCK_HTTP_LINE_MAX 1024
+
+enum xsock_hs_proto {
+    XSOCK_HS_NONE = 0,
+    XSOCK_HS_SOCKS4,  /* plain SOCKS4 (also socks4a:// with an IPv4 literal) */
+    XSOCK_HS_SOCKS4A, /* SOCKS4a: host name sent to the proxy */
+    XSOCK_HS_SOCKS5,
+    XSOCK_HS_HTTP
+};
+
+/* SOCKS5 ATYP values, also used for the bound address of SOCKS4 (IPV4). */
+#define XSOCK_ATYP_IPV4 0x01
+#define XSOCK_ATYP_DOMAIN 0x03
+#define XSOCK_ATYP_IPV6 0x04
+
+/* The address the proxy reports in its success (or failure) reply:
+   SOCKS5 BND.ADDR/BND.PORT of any ATYP, SOCKS4 DSTIP/DSTPORT. */
+typedef struct xsock_hs_bound {
+    int atyp;                          /* XSOCK_ATYP_*; 0: none received */
+    xsock_addr addr;                   /* ATYP IPV4/IPV6 (port set too) */
+    char name[XSOCK_HS_NAME_MAX + 1];  /* ATYP DOMAIN, NUL-terminated (bytes
+                                          as sent; may hold any byte but NUL
+                                          is cut) */
+    uint16_t port;
+} xsock_hs_bound;
+
+/* Private parts; read them only through the functions below. */
+struct xsock_hs_socks4 {
+    size_t got; /* reply bytes received so far (of 8) */
+    uint8_t reply[8];
+};
+
+struct xsock_hs_socks5 {
+    size_t greet_off, greet_len; /* segments of hs->out */
+    size_t auth_off, auth_len;   /* auth_len 0: no credentials offered */
+    size_t req_off, req_len;
+    int step;                    /* which reply is awaited */
+    size_t got, need;            /* bytes of the current reply */
+    uint8_t buf[4 + 1 + 255 + 2];
+};
+
+struct xsock_hs_http {
+    int step;                    /* status line or header fields */
+    size_t header_bytes;         /* all header bytes so far, 1xx included */
+    size_t line_len;             /* bytes of the current line (may exceed the buffer) */
+    int status;                  /* of the final response */
+    int squid_refused;           /* X-Squid-Error says the target refused */
+    char line[XSOCK_HTTP_LINE_MAX];
+    char status_line[128];       /* printable copy for the detail */
+    char squid_error[64];
+};
+
+typedef struct xsock_hs {
+    int proto;                   /* enum xsock_hs_proto */
+    int result;                  /* WANT_* while running, XSOCK_OK, or < 0 */
+    size_t out_start, out_end;   /* out[out_start, out_end) is still to be sent */
+    size_t seg_start;            /* start of the segment being sent */
+    size_t received;             /* reply bytes consumed so far (for details) */
+    xsock_hs_bound bound;
+    char detail[XSOCK_HS_DETAIL_MAX];
+    uint8_t out[XSOCK_HS_OUT_MAX];
+    union {
+        struct xsock_hs_socks4 s4;
+        struct xsock_hs_socks5 s5;
+        struct xsock_hs_http http;
+    } u;
+} xsock_hs;
+
+/* ---- Starting ------------------------------------------------------------
+
+   Every start function resets *hs, checks its arguments and builds the
+   first message.  XSOCK_OK: the output is ready (status WANT_WRITE).
+   Otherwise a negative code with a detail, and nothing to send:
+   XSOCK_EINVAL (NULL/empty host, port 0, a field over 255 bytes, CR/LF/
+   control characters where the protocol forbids them), XSOCK_EAFNOSUPPORT
+   (IPv6 target for SOCKS4/4a).  `host` is a name or an IP literal; IPv6
+   literals may be bracketed. */
+
+/* From a parsed proxy URL (proxy_url.h); the scheme picks the protocol:
+     socks4://  host must be an IPv4 literal: resolve first (a name is
+                XSOCK_EINVAL here; check the URL with
+                xsock_proxy_check_target first for the documented errors)
+     socks4a:// IPv4 literal → plain SOCKS4, name → SOCKS4a
+     socks5://  host must be an IP literal: resolve first (a name is EINVAL)
+     socks5h:// name → ATYP DOMAINNAME, literal → ATYP IPv4/IPv6
+     http://    CONNECT host:port, Basic auth if the URL has a user
+   "direct" is XSOCK_EINVAL (there is nothing to do). */
+int xsock_hs_start(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+                   uint16_t port);
+/* Same, for a resolved address (socks4://, socks5://). */
+int xsock_hs_start_addr(xsock_hs *hs, const struct xsock_proxy_url *proxy, const xsock_addr *a);
+
+/* ---- Driving (see the loop at the top) ----------------------------------- */
+
+/* The bytes to send now; *len 0 (and a non-NULL pointer) when none. */
+const uint8_t *xsock_hs_output(const xsock_hs *hs, size_t *len);
+/* `n` bytes of the output were sent (n <= *len of xsock_hs_output). */
+void xsock_hs_output_sent(xsock_hs *hs, size_t n);
+int xsock_hs_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
+/* The proxy closed the connection (recv returned 0): XSOCK_EPROXYPROTO with
+   a detail saying where, unless the handshake had already ended (then its
+   result). */
+int xsock_hs_eof(xsock_hs *hs);
+/* WANT_WRITE if output is pending, WANT_READ, XSOCK_OK or the failure. */
+int xsock_hs_status(const xsock_hs *hs);
+
+/* ---- Results --------------------------------------------------------------- */
+
+/* One line, never a password, "" while nothing failed.  Examples:
+     "SOCKS5 reply 0x05 (connection refused by target)"
+     "SOCKS4 reply 91 (request rejected or failed)"
+     "HTTP CONNECT: HTTP/1.1 503 Service Unavailable (X-Squid-Error: ERR_CONNECT_FAIL 111)"
+     "SOCKS5: proxy closed the connection after 1 of 2 bytes of the method reply"
+   The driver passes it on, e.g. xsock__fail_text(rc, 0, detail) after
+   prefixing the proxy's display URL. */
+const char *xsock_hs_detail(const xsock_hs *hs);
+/* The bound address from the proxy's reply, or NULL if none was received
+   (HTTP never has one). */
+const xsock_hs_bound *xsock_hs_bound_addr(const xsock_hs *hs);
+/* Zero everything (call when done, whatever the result). */
+void xsock_hs_wipe(xsock_hs *hs);
+
+/* ---- Shared by the machines (proxy_handshake.c) --------------------------- */
+
+void xsock__hs_reset(xsock_hs *hs, int proto);
+/* Queue out[off, off + len) for sending. */
+void xsock__hs_queue(xsock_hs *hs, size_t off, size_t len);
+/* Record a failure: result = code, detail from the format; returns code. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int xsock__hs_fail(xsock_hs *hs, int code, const char *fmt, ...);
+/* Protocol inputs, called by xsock_hs_input with no output pending and the
+   handshake running. */
+int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
+int xsock__socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
+int xsock__http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
+int xsock__socks4_eof(xsock_hs *hs);
+int xsock__socks5_eof(xsock_hs *hs);
+int xsock__http_eof(xsock_hs *hs);
+/* Target checks shared by the start functions: strip brackets into buf. */
+int xsock__hs_host(const char *host, char *buf, size_t len, xsock_addr *lit, int *is_lit);
+
+#endif

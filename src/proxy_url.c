@@ -1,0 +1,264 @@
+/* Proxy URL parsing and target checks (see proxy_url.h).  Pure C11. */
+#include "proxy_url.h"
+
+#include <string.h>
+
+#include "addr.h"
+#include "xsock.h"
+
+static const struct {
+    const char *name;
+    int scheme;
+    uint16_t port;
+} schemes[] = {
+    {"socks4", XSOCK_PROXY_SOCKS4, 1080},   {"socks4a", XSOCK_PROXY_SOCKS4A, 1080},
+    {"socks5", XSOCK_PROXY_SOCKS5, 1080},   {"socks5h", XSOCK_PROXY_SOCKS5H, 1080},
+    {"http", XSOCK_PROXY_HTTP, 8080},
+};
+
+const char *xsock_proxy_scheme_name(int scheme)
+{
+    if (scheme == XSOCK_PROXY_DIRECT) return "direct";
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+        if (schemes[i].scheme == scheme) return schemes[i].name;
+    return "?";
+}
+
+void xsock__secure_zero(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--) *v++ = 0;
+}
+
+void xsock_proxy_url_wipe(xsock_proxy_url *u)
+{
+    if (u) xsock__secure_zero(u, sizeof *u);
+}
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int is_ctl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+static int host_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static int fail(xsock_proxy_url *out, const char *why)
+{
+    xsock__secure_zero(out, sizeof *out);
+    out->error = why;
+    return XSOCK_EINVAL;
+}
+
+/* Percent-decode [s, end) into dst (XSOCK_PROXY_FIELD_MAX + 1 bytes). */
+static const char *decode(const char *s, const char *end, char *dst)
+{
+    size_t n = 0;
+    while (s < end) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '%') {
+            int hi, lo;
+            if (end - s < 3 || (hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0)
+                return "bad percent escape in the user name or password";
+            c = (unsigned char)(hi << 4 | lo);
+            s += 3;
+        } else {
+            s++;
+        }
+        if (is_ctl(c)) return "control character (CR, LF, NUL, ...) in the user name or password";
+        if (n == XSOCK_PROXY_FIELD_MAX) return "user name or password longer than 255 bytes";
+        dst[n++] = (char)c;
+    }
+    dst[n] = '\0';
+    return NULL;
+}
+
+int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out)
+{
+    if (!out) return XSOCK_EINVAL;
+    if (!url) return fail(out, "no URL");
+    memset(out, 0, sizeof *out);
+
+    if (strcmp(url, "direct") == 0) {
+        out->scheme = XSOCK_PROXY_DIRECT;
+        memcpy(out->display, "direct", sizeof "direct");
+        return XSOCK_OK;
+    }
+    if (!*url) return fail(out, "empty URL");
+    for (const char *p = url; *p; p++)
+        if (is_ctl((unsigned char)*p) || *p == ' ')
+            return fail(out, "control character or space in the URL");
+
+    /* scheme "://" */
+    const char *sep = strstr(url, "://");
+    if (!sep) return fail(out, "missing \"://\" (expected scheme://host[:port])");
+    size_t slen = (size_t)(sep - url);
+    int found = -1;
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0] && found < 0; i++) {
+        if (strlen(schemes[i].name) != slen) continue;
+        size_t k = 0;
+        while (k < slen && lower((unsigned char)url[k]) == schemes[i].name[k]) k++;
+        if (k == slen) found = (int)i;
+    }
+    if (found < 0)
+        return fail(out, "unknown scheme (expected socks4, socks4a, socks5, socks5h or http)");
+    out->scheme = schemes[found].scheme;
+    out->port = schemes[found].port;
+
+    /* authority: up to '/', '?' or '#' */
+    const char *auth = sep + 3, *aend = auth;
+    while (*aend && *aend != '/' && *aend != '?' && *aend != '#') aend++;
+    if (*aend == '?' || *aend == '#') return fail(out, "query or fragment in the proxy URL");
+    if (*aend == '/' && aend[1] != '\0') return fail(out, "path in the proxy URL (only \"/\" is allowed)");
+
+    /* userinfo: up to the last '@' of the authority */
+    const char *at = NULL;
+    for (const char *p = auth; p < aend; p++)
+        if (*p == '@') at = p;
+    const char *hp = auth;
+    if (at) {
+        if (at == auth) return fail(out, "empty user information before '@'");
+        const char *colon = NULL;
+        for (const char *p = auth; p < at; p++) {
+            if (*p == '@') return fail(out, "'@' in the user information must be written %40");
+            if ((unsigned char)*p >= 0x80) continue; /* raw UTF-8 in a password */
+            if (*p == '[' || *p == ']') return fail(out, "'[' or ']' in the user information");
+            if (*p == ':' && !colon) colon = p;
+        }
+        const char *why = decode(auth, colon ? colon : at, out->user);
+        if (!why && colon) why = decode(colon + 1, at, out->password);
+        if (why) return fail(out, why);
+        out->has_user = 1;
+        out->has_password = colon != NULL;
+        if ((out->scheme == XSOCK_PROXY_SOCKS5 || out->scheme == XSOCK_PROXY_SOCKS5H) &&
+            !out->user[0])
+            return fail(out, "empty SOCKS5 user name (RFC 1929 needs 1 to 255 bytes)");
+        if (out->scheme == XSOCK_PROXY_HTTP && strchr(out->user, ':'))
+            return fail(out, "':' in an HTTP Basic user name");
+        hp = at + 1;
+    } else {
+        for (const char *p = auth; p < aend; p++)
+            if ((unsigned char)*p >= 0x80) return fail(out, "non-ASCII byte in the host");
+    }
+
+    /* host */
+    const char *hend, *port_s = NULL;
+    if (*hp == '[') {
+        const char *close = memchr(hp, ']', (size_t)(aend - hp));
+        if (!close) return fail(out, "missing ']' after an IPv6 literal");
+        hend = close + 1;
+        if (hend < aend) {
+            if (*hend != ':') return fail(out, "unexpected character after ']'");
+            port_s = hend + 1;
+        }
+        /* the literal, with a zone "%25N" decoded to "%N" */
+        char lit[XSOCK_PROXY_FIELD_MAX + 1];
+        size_t n = 0;
+        for (const char *p = hp + 1; p < close; p++) {
+            if (n == XSOCK_PROXY_FIELD_MAX) return fail(out, "host longer than 255 bytes");
+            if (*p == '%') {
+                if (close - p < 3 || p[1] != '2' || p[2] != '5')
+                    return fail(out, "IPv6 zone must be written %25");
+                p += 2; /* "%25" is one '%' */
+                lit[n++] = '%';
+                continue;
+            }
+            lit[n++] = *p;
+        }
+        lit[n] = '\0';
+        xsock_addr a;
+        if (xsock_addr_parse(lit, 0, &a) != XSOCK_OK || a.family != XSOCK_AF_INET6)
+            return fail(out, "bad IPv6 literal in brackets");
+        memcpy(out->host, lit, n + 1);
+        out->host_is_ipv6 = 1;
+    } else {
+        hend = hp;
+        while (hend < aend && *hend != ':') hend++;
+        if (hend < aend) port_s = hend + 1;
+        size_t n = (size_t)(hend - hp);
+        if (n == 0) return fail(out, "empty host");
+        if (n > XSOCK_PROXY_FIELD_MAX) return fail(out, "host longer than 255 bytes");
+        for (const char *p = hp; p < hend; p++)
+            if (!host_char((unsigned char)*p)) return fail(out, "bad character in the host");
+        memcpy(out->host, hp, n);
+        out->host[n] = '\0';
+    }
+
+    /* port */
+    if (port_s) {
+        size_t n = (size_t)(aend - port_s);
+        unsigned v = 0;
+        if (n == 0) return fail(out, "empty port after ':'");
+        if (n > 5) return fail(out, "port out of range");
+        for (const char *p = port_s; p < aend; p++) {
+            if (*p < '0' || *p > '9') return fail(out, "port is not a number");
+            v = v * 10 + (unsigned)(*p - '0');
+        }
+        if (v == 0 || v > 65535) return fail(out, "port out of range (1 to 65535)");
+        out->port = (uint16_t)v;
+    }
+
+    /* display: the URL minus "userinfo@" */
+    size_t head = (size_t)(auth - url), tail = strlen(hp);
+    if (head + tail >= sizeof out->display) return fail(out, "URL too long");
+    memcpy(out->display, url, head);
+    memcpy(out->display + head, hp, tail + 1);
+    return XSOCK_OK;
+}
+
+int xsock_proxy_check_target(const xsock_proxy_url *u, const char *host, uint16_t port,
+                             const char **why)
+{
+    const char *dummy;
+    if (!why) why = &dummy;
+    *why = NULL;
+    (void)port;
+    if (!u) {
+        *why = "no proxy";
+        return XSOCK_EINVAL;
+    }
+    if (!host || !*host) {
+        *why = "empty target host";
+        return XSOCK_EINVAL;
+    }
+    if (u->scheme == XSOCK_PROXY_DIRECT) return XSOCK_OK;
+
+    xsock_addr a;
+    int literal = xsock_addr_parse(host, port, &a) == XSOCK_OK;
+    if (literal && a.family == XSOCK_AF_INET6 &&
+        (u->scheme == XSOCK_PROXY_SOCKS4 || u->scheme == XSOCK_PROXY_SOCKS4A)) {
+        *why = "SOCKS4 cannot carry an IPv6 target";
+        return XSOCK_EAFNOSUPPORT;
+    }
+    size_t n = strlen(host);
+    if (!literal && n > XSOCK_PROXY_FIELD_MAX &&
+        (u->scheme == XSOCK_PROXY_SOCKS4A || u->scheme == XSOCK_PROXY_SOCKS5H ||
+         u->scheme == XSOCK_PROXY_HTTP)) {
+        *why = "target host name longer than 255 bytes";
+        return XSOCK_EINVAL;
+    }
+    if (u->scheme == XSOCK_PROXY_HTTP) {
+        for (size_t i = 0; i < n; i++)
+            if (is_ctl((unsigned char)host[i]) || host[i] == ' ') {
+                *why = "control character (CR, LF, ...) or space in the target host";
+                return XSOCK_EINVAL;
+            }
+    }
+    return XSOCK_OK;
+}

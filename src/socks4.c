@@ -1,0 +1,127 @@
+/* SOCKS4 / SOCKS4a client handshake (see socks4.h).  Pure C11. */
+#include "socks4.h"
+
+#include <string.h>
+
+#include "xsock.h"
+
+static int has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
+    return 0;
+}
+
+int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char *host,
+                       uint16_t port)
+{
+    if (!hs) return XSOCK_EINVAL;
+    xsock__hs_reset(hs, socks4a ? XSOCK_HS_SOCKS4A : XSOCK_HS_SOCKS4);
+    const char *name = socks4a ? "SOCKS4a" : "SOCKS4";
+    char h[XSOCK_HS_NAME_MAX + 1];
+    xsock_addr lit;
+    int is_lit = 0;
+    if (!userid) userid = "";
+    if (!host || !*host) return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: empty target host", name);
+    if (port == 0) return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: target port 0", name);
+    if (xsock__hs_host(host, h, sizeof h, &lit, &is_lit) != XSOCK_OK)
+        return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: target host name longer than 255 bytes",
+                              name);
+    size_t ulen = strlen(userid);
+    if (ulen > XSOCK_HS_NAME_MAX)
+        return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: user id longer than 255 bytes", name);
+    if (has_ctl(userid))
+        return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: control character in the user id", name);
+    if (is_lit && lit.family == XSOCK_AF_INET6)
+        return xsock__hs_fail(hs, XSOCK_EAFNOSUPPORT, "%s: cannot carry an IPv6 target (%s)",
+                              name, h);
+    if (!is_lit && !socks4a)
+        return xsock__hs_fail(hs, XSOCK_EINVAL,
+                              "SOCKS4: target \"%s\" is not an IPv4 address (resolve it first)", h);
+    if (is_lit) hs->proto = XSOCK_HS_SOCKS4; /* socks4a with an IPv4 literal: plain SOCKS4 */
+
+    uint8_t *o = hs->out;
+    size_t n = 0;
+    o[n++] = 0x04;
+    o[n++] = 0x01; /* CONNECT */
+    o[n++] = (uint8_t)(port >> 8);
+    o[n++] = (uint8_t)port;
+    if (is_lit) {
+        memcpy(o + n, lit.ip, 4);
+        n += 4;
+    } else {
+        /* 0.0.0.x with x != 0 says "the host name follows" */
+        o[n++] = 0;
+        o[n++] = 0;
+        o[n++] = 0;
+        o[n++] = 1;
+    }
+    memcpy(o + n, userid, ulen + 1);
+    n += ulen + 1;
+    if (!is_lit) {
+        size_t hlen = strlen(h);
+        memcpy(o + n, h, hlen + 1);
+        n += hlen + 1;
+    }
+    xsock__hs_queue(hs, 0, n);
+    return XSOCK_OK;
+}
+
+static const char *proto_name(const xsock_hs *hs)
+{
+    return hs->proto == XSOCK_HS_SOCKS4A ? "SOCKS4a" : "SOCKS4";
+}
+
+int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+{
+    struct xsock_hs_socks4 *s = &hs->u.s4;
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = data[i++];
+        s->reply[s->got++] = c;
+        *used = i;
+        if (s->got == 1 && c != 0x00)
+            return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
+                                  "%s reply version 0x%02x, expected 0x00%s", proto_name(hs), c,
+                                  c == 0x05 ? " (a SOCKS5-only server?)" : "");
+        if (s->got == 2) {
+            switch (c) {
+            case 90:
+                break;
+            case 91:
+                return xsock__hs_fail(hs, XSOCK_EPROXY_GENERAL,
+                                      "%s reply 91 (request rejected or failed)", proto_name(hs));
+            case 92:
+                return xsock__hs_fail(hs, XSOCK_EPROXYAUTH,
+                                      "%s reply 92 (rejected: the proxy cannot reach identd "
+                                      "on the client)",
+                                      proto_name(hs));
+            case 93:
+                return xsock__hs_fail(hs, XSOCK_EPROXYAUTH,
+                                      "%s reply 93 (rejected: identd reports a different "
+                                      "user id)",
+                                      proto_name(hs));
+            default:
+                return xsock__hs_fail(hs, XSOCK_EPROXYPROTO, "%s reply code %u is not defined",
+                                      proto_name(hs), c);
+            }
+        }
+        if (s->got == 8) {
+            hs->bound.atyp = XSOCK_ATYP_IPV4;
+            hs->bound.port = (uint16_t)(s->reply[2] << 8 | s->reply[3]);
+            hs->bound.addr.family = XSOCK_AF_INET;
+            hs->bound.addr.port = hs->bound.port;
+            memcpy(hs->bound.addr.ip, s->reply + 4, 4);
+            return XSOCK_OK;
+        }
+    }
+    *used = len;
+    return XSOCK_HS_WANT_READ;
+}
+
+int xsock__socks4_eof(xsock_hs *hs)
+{
+    return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
+                          "%s: proxy closed the connection after %u of 8 bytes of the reply",
+                          proto_name(hs), (unsigned)hs->u.s4.got);
+}
