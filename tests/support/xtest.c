@@ -45,24 +45,30 @@ uint16_t xt_port(const xsock *s)
     return (uint16_t)p;
 }
 
-void xt_hang_open(xt_hang *h)
+void xt_hang_open_at(xt_hang *h, const char *host, uint16_t port)
 {
     memset(h, 0, sizeof *h);
-    h->listener = xt_listener("127.0.0.1", 1);
+    int rc = xsock_listen(&h->listener, host, port, 1);
+    if (rc != XSOCK_OK) fail_msg("listen on %s:%u: %s", host, (unsigned)port, xsock_last_error_detail());
     h->port = xt_port(h->listener);
     /* backlog 1 lets two connections complete; the third must hang */
     for (int i = 0; i < 2; i++) {
-        int rc = xsock_connect(&h->fill[i], "127.0.0.1", h->port, 2000);
+        rc = xsock_connect(&h->fill[i], host, h->port, 2000);
         if (rc != XSOCK_OK) fail_msg("filling the backlog: %s", xsock_last_error_detail());
         h->nfill++;
     }
     xsock *probe = NULL;
-    int rc = xsock_connect(&probe, "127.0.0.1", h->port, 150);
+    rc = xsock_connect(&probe, host, h->port, 150);
     if (rc != XSOCK_ETIMEDOUT) {
         xsock_close(probe);
         xt_hang_close(h);
         xt_skip("a full listen queue does not make connects hang on this OS");
     }
+}
+
+void xt_hang_open(xt_hang *h)
+{
+    xt_hang_open_at(h, "127.0.0.1", 0);
 }
 
 void xt_hang_close(xt_hang *h)

@@ -42,6 +42,8 @@ typedef struct xt_hang {
     uint16_t port;
 } xt_hang;
 void xt_hang_open(xt_hang *h);
+/* The same on a given address and port (0: ephemeral). */
+void xt_hang_open_at(xt_hang *h, const char *host, uint16_t port);
 void xt_hang_close(xt_hang *h);
 
 /* A connected pair over loopback: *client from connect, *server accepted. */
