@@ -72,6 +72,7 @@ void xsock__untrack(xsock *s)
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
     xsock__unreserve();
     free(s->via);
+    free(s->pending);
     free(s);
 }
 

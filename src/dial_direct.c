@@ -31,10 +31,9 @@ static void interleave(xsock_addr *a, size_t n)
     }
 }
 
-int xsock__resolve(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock_addr *out,
-                   size_t max, size_t *n)
+int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock_addr *out, size_t max, size_t *n)
 {
-    int family = ctx->opts->family;
     *n = 0;
     if (xsock_addr_parse(host, port, out) == XSOCK_OK) {
         if (family != XSOCK_AF_UNSPEC && out->family != family)
@@ -304,7 +303,7 @@ int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t por
 {
     xsock_addr addrs[MAX_ADDRS];
     size_t n = 0;
-    int rc = xsock__resolve(ctx, host, port, addrs, MAX_ADDRS, &n);
+    int rc = xsock__resolve_family(ctx, host, port, ctx->opts->family, addrs, MAX_ADDRS, &n);
     if (rc != XSOCK_OK) return rc;
     if (n == 0) return xsock__fail_msg(XSOCK_ENOTFOUND, "resolve %s: no address", host);
     return xsock__connect_addrs(ctx, addrs, n, host, port, out);

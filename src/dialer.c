@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proxy_url.h"
 
 #define DEFAULT_HE_DELAY_MS 250
 
@@ -29,7 +30,8 @@ xsock_dialer *xsock_dialer_new(void)
 void xsock_dialer_free(xsock_dialer *d)
 {
     if (!d) return;
-    free(d->proxy_url);
+    if (d->proxy) xsock_proxy_url_wipe(d->proxy);
+    free(d->proxy);
     free(d);
 }
 

@@ -86,6 +86,9 @@ struct xsock {
     const void *site_pc; /* the caller's code address when site is NULL */
     uint64_t created_ns;
     char *via; /* "target via proxy-host:port" for proxied sockets, or NULL */
+    /* Tunnel bytes that came with the proxy's reply: recv serves them first. */
+    unsigned char *pending;
+    size_t pending_off, pending_len;
 };
 
 /* Where a constructor was called from. */
@@ -116,7 +119,13 @@ extern atomic_int xsock__tracing;
 void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
                        uint64_t start_ns);
 
-#define XSOCK_COUNT_OS_CALL() atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed)
+/* The same count for the calling thread alone (tests measure one dial
+   while a peer in the same process makes calls of its own). */
+extern _Thread_local uint64_t xsock__thread_os_calls;
+
+#define XSOCK_COUNT_OS_CALL()                                                 \
+    (xsock__thread_os_calls++,                                                \
+     atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
 
 /* ---- Library state (init.c) ---------------------------------------------- */
 
@@ -132,7 +141,7 @@ struct xsock_dialer {
     int has_local;
     int local_any; /* bind only the port, to the target's family wildcard */
     xsock_addr local;
-    char *proxy_url; /* fixed proxy, or NULL */
+    struct xsock_proxy_url *proxy; /* fixed proxy (parsed), or NULL */
     const xsock_proxy_selector *selector;
 };
 
@@ -165,8 +174,14 @@ int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t por
 int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out);
 
-/* The addresses of `host` that the dial may use, in RFC 8305 order. */
-int xsock__resolve(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock_addr *out,
-                   size_t max, size_t *n);
+/* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
+   resolved within ctx's deadline; a literal is its own single address. */
+int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock_addr *out, size_t max, size_t *n);
+
+/* Connect to `host` through one proxy (proxy_dial.c). */
+struct xsock_proxy_url;
+int xsock__dial_proxy(const xsock_dial_ctx *ctx, const struct xsock_proxy_url *p, const char *host,
+                      uint16_t port, xsock **out);
 
 #endif

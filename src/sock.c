@@ -32,11 +32,28 @@ static int io_fail(const xsock *s, int code, const char *what)
     return xsock__fail(code, xsock__os_error(), "%s %s", what, peer);
 }
 
-typedef ptrdiff_t (*io_fn)(xsock_native h, void *buf, size_t len);
+typedef ptrdiff_t (*io_fn)(xsock *s, void *buf, size_t len);
 
-static ptrdiff_t send_adapter(xsock_native h, void *buf, size_t len)
+static ptrdiff_t send_io(xsock *s, void *buf, size_t len)
 {
-    return xsock_os_send(h, buf, len);
+    return xsock_os_send(s->handle, buf, len);
+}
+
+/* Bytes that came in with a proxy's reply are the stream's first bytes. */
+static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
+{
+    if (s->pending) {
+        size_t n = s->pending_len - s->pending_off;
+        if (n > len) n = len;
+        memcpy(buf, s->pending + s->pending_off, n);
+        s->pending_off += n;
+        if (s->pending_off == s->pending_len) {
+            free(s->pending);
+            s->pending = NULL;
+        }
+        return (ptrdiff_t)n;
+    }
+    return xsock_os_recv(s->handle, buf, len);
 }
 
 /* One transfer of at least one byte (or EOF) within the deadline. */
@@ -44,7 +61,7 @@ static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size
                                const xsock_deadline *d, int zero_timeout, const char *what)
 {
     for (;;) {
-        ptrdiff_t n = io(s->handle, buf, len);
+        ptrdiff_t n = io(s, buf, len);
         if (n >= 0) return n;
         if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
         int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
@@ -59,7 +76,7 @@ ptrdiff_t xsock_send(xsock *s, const void *buf, size_t len, int timeout_ms)
     if (len == 0) return 0;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    return transfer_once(s, send_adapter, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d, timeout_ms == 0,
+    return transfer_once(s, send_io, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d, timeout_ms == 0,
                          "send to");
 }
 
@@ -70,7 +87,7 @@ ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
     if (len == 0) return 0;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    return transfer_once(s, xsock_os_recv, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0,
+    return transfer_once(s, recv_io, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0,
                          "recv from");
 }
 
@@ -96,12 +113,12 @@ static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
 
 int xsock_send_all(xsock *s, const void *buf, size_t len, int timeout_ms)
 {
-    return transfer_all(s, send_adapter, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms, "send to");
+    return transfer_all(s, send_io, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms, "send to");
 }
 
 int xsock_recv_all(xsock *s, void *buf, size_t len, int timeout_ms)
 {
-    return transfer_all(s, xsock_os_recv, XSOCK_POLLIN, buf, len, timeout_ms, "recv from");
+    return transfer_all(s, recv_io, XSOCK_POLLIN, buf, len, timeout_ms, "recv from");
 }
 
 int xsock_shutdown(xsock *s, int how)
@@ -241,6 +258,12 @@ int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     if (n > POLL_STACK && !(ents = malloc(n * sizeof *ents)))
         return xsock__fail_msg(XSOCK_ENOMEM, "poll of %zu sockets", n);
 
+    /* a socket holding tunnel bytes is readable now: then nobody waits */
+    int buffered = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fds[i].sock && fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) buffered = 1;
+    if (buffered) timeout_ms = 0;
+
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
     for (;;) {
@@ -262,10 +285,15 @@ int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
             break;
         }
     }
-    if (rc > 0) {
+    if (rc >= 0) {
         size_t used = 0;
-        for (size_t i = 0; i < n; i++)
-            if (fds[i].sock) fds[i].revents = ents[used++].revents;
+        rc = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!fds[i].sock) continue;
+            fds[i].revents = ents[used++].revents;
+            if (fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) fds[i].revents |= XSOCK_POLLIN;
+            rc += fds[i].revents != 0;
+        }
     }
     if (ents != stack) free(ents);
     return rc;

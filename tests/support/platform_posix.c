@@ -37,3 +37,11 @@ void xt_sleep_ms(int ms)
     while (nanosleep(&ts, &ts) != 0) {
     }
 }
+
+void xt_setenv(const char *name, const char *value)
+{
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+}

@@ -61,3 +61,11 @@ void xt_sleep_ms(int ms)
 {
     Sleep((DWORD)ms);
 }
+
+void xt_setenv(const char *name, const char *value)
+{
+    /* the CRT's copy, which getenv reads; "NAME=" removes it (and _putenv copies) */
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s=%s", name, value ? value : "");
+    _putenv(buf);
+}

@@ -79,5 +79,7 @@ typedef struct xt_thread xt_thread;
 xt_thread *xt_thread_start(void *(*fn)(void *), void *arg);
 void *xt_thread_join(xt_thread *t);
 void xt_sleep_ms(int ms);
+/* Set (value non-NULL) or remove an environment variable. */
+void xt_setenv(const char *name, const char *value);
 
 #endif

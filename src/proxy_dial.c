@@ -1,0 +1,165 @@
+/* A connection through one proxy: target checks before anything is
+   opened, the TCP connect to the proxy with the dial's own address logic,
+   then the handshake state machine driven over the socket, all inside the
+   dial's one deadline.  Tunnel bytes that arrive with the proxy's reply are
+   kept for the application's first recv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "proxy_handshake.h"
+#include "proxy_url.h"
+
+#define MAX_ADDRS 32
+#define HS_BUF 4096
+
+static int proxy_fail(const xsock_proxy_url *p, int code, int os_error, const char *what)
+{
+    char text[XSOCK_PROXY_DISPLAY_MAX + 600];
+    snprintf(text, sizeof text, "proxy %s: %s", p->display, what);
+    return xsock__fail_text(code, os_error, text);
+}
+
+static int wait_fail(const xsock_proxy_url *p, int code, const char *doing)
+{
+    char what[200];
+    snprintf(what, sizeof what, "%s %s", xsock_strerror(code), doing);
+    return proxy_fail(p, code, code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN ? 0 : xsock__os_error(),
+                      what);
+}
+
+/* "host:port" with IPv6 literals bracketed. */
+static void host_port(char *buf, size_t len, const char *host, uint16_t port)
+{
+    int v6 = strchr(host, ':') != NULL && host[0] != '[';
+    snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
+}
+
+/* Build the first message.  socks4:// and socks5:// resolve the target
+   here, before any connection to the proxy exists. */
+static int start_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
+                           uint16_t port, xsock_hs *hs)
+{
+    const char *why = NULL;
+    int rc = xsock_proxy_check_target(p, host, port, &why);
+    if (rc != XSOCK_OK) return proxy_fail(p, rc, 0, why ? why : "unusable target");
+
+    int rc_hs;
+    if (p->scheme == XSOCK_PROXY_SOCKS4 || p->scheme == XSOCK_PROXY_SOCKS5) {
+        int family = p->scheme == XSOCK_PROXY_SOCKS4 ? XSOCK_AF_INET : ctx->opts->family;
+        if (p->scheme == XSOCK_PROXY_SOCKS4 && ctx->opts->family == XSOCK_AF_INET6)
+            return proxy_fail(p, XSOCK_EAFNOSUPPORT, 0, "SOCKS4 carries only IPv4 targets");
+        xsock_addr addrs[MAX_ADDRS];
+        size_t n = 0;
+        rc = xsock__resolve_family(ctx, host, port, family, addrs, MAX_ADDRS, &n);
+        if (rc != XSOCK_OK) return rc;
+        rc_hs = xsock_hs_start_addr(hs, p, &addrs[0]);
+    } else {
+        rc_hs = xsock_hs_start(hs, p, host, port);
+    }
+    if (rc_hs != XSOCK_OK) return proxy_fail(p, rc_hs, 0, xsock_hs_detail(hs));
+    return XSOCK_OK;
+}
+
+static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xsock **out)
+{
+    xsock_addr addrs[MAX_ADDRS];
+    size_t n = 0;
+    int rc = xsock__resolve_family(ctx, p->host, p->port, ctx->opts->family, addrs, MAX_ADDRS, &n);
+    if (rc == XSOCK_OK) rc = xsock__connect_addrs(ctx, addrs, n, p->host, p->port, out);
+    if (rc == XSOCK_OK) return rc;
+    char what[520];
+    snprintf(what, sizeof what, "%s", xsock_last_error_detail());
+    /* a proxy that used up the deadline is a timeout; anything else means
+       the proxy itself cannot be reached */
+    if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN || rc == XSOCK_ELIMIT || rc == XSOCK_ENOMEM)
+        return proxy_fail(p, rc, xsock_last_os_error(), what);
+    return proxy_fail(p, XSOCK_EPROXYCONNECT, xsock_last_os_error(), what);
+}
+
+static int keep_leftover(xsock *s, const unsigned char *data, size_t len)
+{
+    if (len == 0) return XSOCK_OK;
+    s->pending = malloc(len);
+    if (!s->pending) return xsock__fail_msg(XSOCK_ENOMEM, "keeping %zu tunnel bytes", len);
+    memcpy(s->pending, data, len);
+    s->pending_off = 0;
+    s->pending_len = len;
+    return XSOCK_OK;
+}
+
+/* Send what the machine asks for, wait for the proxy, feed what arrives.
+   Replies are waited for before the recv: the proxy never answers within
+   the send, so an optimistic recv would only cost a call. */
+static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xsock *s,
+                         xsock_hs *hs)
+{
+    unsigned char buf[HS_BUF];
+    size_t have = 0, off = 0;
+    for (;;) {
+        size_t n;
+        const uint8_t *out = xsock_hs_output(hs, &n);
+        int rc;
+        if (n) {
+            ptrdiff_t sent = xsock_os_send(s->handle, out, n);
+            if (sent >= 0) {
+                xsock_hs_output_sent(hs, (size_t)sent);
+                continue;
+            }
+            if (sent != XSOCK_EAGAIN)
+                return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
+                                  "the proxy closed the connection during the handshake");
+            rc = xsock__wait(s->handle, XSOCK_POLLOUT, &ctx->deadline, ctx->zero_timeout, NULL);
+            if (rc != XSOCK_OK) return wait_fail(p, rc, "sending the handshake");
+            continue;
+        }
+        if (off == have) {
+            rc = xsock__wait(s->handle, XSOCK_POLLIN, &ctx->deadline, ctx->zero_timeout, NULL);
+            if (rc != XSOCK_OK) return wait_fail(p, rc, "waiting for the proxy's reply");
+            ptrdiff_t got = xsock_os_recv(s->handle, buf, sizeof buf);
+            if (got == XSOCK_EAGAIN) continue;
+            if (got == 0) return proxy_fail(p, xsock_hs_eof(hs), 0, xsock_hs_detail(hs));
+            if (got < 0)
+                return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
+                                  "the proxy reset the connection during the handshake");
+            have = (size_t)got;
+            off = 0;
+        }
+        size_t used = 0;
+        rc = xsock_hs_input(hs, buf + off, have - off, &used);
+        off += used;
+        if (rc == XSOCK_OK) return keep_leftover(s, buf + off, have - off);
+        if (rc < 0) return proxy_fail(p, rc, 0, xsock_hs_detail(hs));
+    }
+}
+
+int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
+                      uint16_t port, xsock **out)
+{
+    xsock_hs hs;
+    xsock *s = NULL;
+    *out = NULL;
+    int rc = start_handshake(ctx, p, host, port, &hs);
+    if (rc == XSOCK_OK) rc = connect_to_proxy(ctx, p, &s);
+    if (rc == XSOCK_OK) rc = run_handshake(ctx, p, s, &hs);
+    xsock_hs_wipe(&hs);
+    if (rc != XSOCK_OK) {
+        if (s) {
+            int os_error = xsock_last_os_error();
+            char detail[600];
+            snprintf(detail, sizeof detail, "%s", xsock_last_error_detail());
+            xsock_close(s);
+            xsock__fail_text(rc, os_error, detail);
+        }
+        return rc;
+    }
+    char target[300], via[620];
+    host_port(target, sizeof target, host, port);
+    int v6 = strchr(p->host, ':') != NULL;
+    snprintf(via, sizeof via, v6 ? "%s via [%s]:%u" : "%s via %s:%u", target, p->host,
+             (unsigned)p->port);
+    s->via = xsock__strdup(via); /* NULL only costs the report its "via" */
+    *out = s;
+    return XSOCK_OK;
+}

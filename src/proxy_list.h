@@ -1,0 +1,18 @@
+/* xsock_proxy_list: what a selector returns (proxy_list.c). */
+#ifndef XSOCK_PROXY_LIST_H
+#define XSOCK_PROXY_LIST_H
+
+#include <stddef.h>
+
+#include "proxy_url.h"
+
+struct xsock_proxy_list {
+    size_t n, cap;
+    xsock_proxy_url *items;
+};
+
+void xsock__proxy_list_init(struct xsock_proxy_list *list);
+/* Wipes the passwords and frees. */
+void xsock__proxy_list_free(struct xsock_proxy_list *list);
+
+#endif
