@@ -61,6 +61,7 @@ int xsock__os_error(void)
     return tl_os_error;
 }
 
+XSOCK_PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
     int n = vsnprintf(tl_detail, sizeof tl_detail, fmt, ap);

@@ -4,6 +4,7 @@
    code, leftover tunnel bytes, the OS-call count, and the selector's
    rules.  Runs natively and under Wine; tests/proxy_real_*.c use real
    proxy servers. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ typedef struct fake {
     uint16_t port;
     enum mode mode;
     int rep;
-    int accepted;
+    atomic_int accepted;
     unsigned char request[600];
     size_t request_len;
     xt_thread *thread;

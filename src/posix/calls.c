@@ -153,9 +153,12 @@ static int fault_PX_GETADDRINFO(const char *n, const char *s, const struct addri
 
 /* ---- The table ------------------------------------------------------------ */
 
-#define PX_ENTRY(idx, name, role, fn) \
-    [idx] = {name, role, (xsock_os_syscall_ptr)(fn), (xsock_os_syscall_ptr)(fn), \
-             (xsock_os_syscall_ptr)fault_##idx, 0, 0, 0}
+#define PX_ENTRY(idx, call, what, fn)                                               \
+    [idx] = {.name = call,                                                          \
+             .role = what,                                                          \
+             .current = (xsock_os_syscall_ptr)(fn),                                 \
+             .deflt = (xsock_os_syscall_ptr)(fn),                                   \
+             .fault = (xsock_os_syscall_ptr)fault_##idx}
 
 xsock_syscall xsock__syscalls[PX_COUNT] = {
     PX_ENTRY(PX_SOCKET, "socket", "socket", socket),
