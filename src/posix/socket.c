@@ -22,18 +22,29 @@ static int set_int_opt(int fd, int level, int name, int value)
 }
 
 #if !(defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC))
-static int set_nonblock_cloexec(int fd)
+/* Where socket() and accept() cannot take the flags: the fcntl round trips
+   are unavoidable (and there is a window for a fork).  Closes the
+   descriptor on failure. */
+static int prepare_fd(int fd)
 {
+    int rc = XSOCK_OK;
     int fl = px_fcntl(fd, F_GETFL, 0);
-    if (fl < 0 || px_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return px_fail();
-    int fd_fl = px_fcntl(fd, F_GETFD, 0);
-    if (fd_fl < 0 || px_fcntl(fd, F_SETFD, fd_fl | FD_CLOEXEC) < 0) return px_fail();
-    return XSOCK_OK;
+    if (fl < 0 || px_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) rc = px_fail();
+    int fd_fl = rc == XSOCK_OK ? px_fcntl(fd, F_GETFD, 0) : -1;
+    if (rc == XSOCK_OK && (fd_fl < 0 || px_fcntl(fd, F_SETFD, fd_fl | FD_CLOEXEC) < 0)) rc = px_fail();
+#ifdef SO_NOSIGPIPE
+    if (rc == XSOCK_OK) rc = set_int_opt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
+#endif
+    if (rc != XSOCK_OK) {
+        int e = errno;
+        px_close(fd);
+        xsock__set_os_error(e);
+    }
+    return rc;
 }
 #endif
 
-/* One call where the OS takes SOCK_NONBLOCK|SOCK_CLOEXEC; otherwise the
-   fcntl round trips are unavoidable (and there is a window for fork). */
+/* One call where the OS takes SOCK_NONBLOCK|SOCK_CLOEXEC. */
 static int new_socket(int family, int *out)
 {
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
@@ -42,16 +53,8 @@ static int new_socket(int family, int *out)
 #else
     int fd = px_socket(family, SOCK_STREAM, 0);
     if (fd < 0) return px_fail();
-    int rc = set_nonblock_cloexec(fd);
-#ifdef SO_NOSIGPIPE
-    if (rc == XSOCK_OK) rc = set_int_opt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
-#endif
-    if (rc != XSOCK_OK) {
-        int e = errno;
-        px_close(fd);
-        xsock__set_os_error(e);
-        return rc;
-    }
+    int rc = prepare_fd(fd);
+    if (rc != XSOCK_OK) return rc;
 #endif
     *out = fd;
     return XSOCK_OK;
@@ -127,16 +130,8 @@ int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer)
         return rc == XSOCK_ECONNRESET ? XSOCK_ECONNABORTED : rc;
     }
 #if !(defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC))
-    int rc = set_nonblock_cloexec(fd);
-#ifdef SO_NOSIGPIPE
-    if (rc == XSOCK_OK) rc = set_int_opt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
-#endif
-    if (rc != XSOCK_OK) {
-        int e = errno;
-        px_close(fd);
-        xsock__set_os_error(e);
-        return rc;
-    }
+    int rc = prepare_fd(fd);
+    if (rc != XSOCK_OK) return rc;
 #endif
     if (px_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
     *out = (xsock_native)fd;
