@@ -1,0 +1,58 @@
+/* WSAGetLastError() <-> XSOCK_E*: one table, read both ways.  Reading
+   native -> XSOCK takes the first row with that native code, reading
+   XSOCK -> native (fault injection) the first row with that XSOCK code,
+   so the order of rows matters where a code appears twice. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include "../syscalls.h"
+
+#define WIN32_ERROR_MAP(X)                        \
+    X(WSAEINVAL, XSOCK_EINVAL)                    \
+    X(WSAENOBUFS, XSOCK_ENOMEM)                   \
+    X(WSA_NOT_ENOUGH_MEMORY, XSOCK_ENOMEM)        \
+    X(WSAETIMEDOUT, XSOCK_ETIMEDOUT)              \
+    X(WSAEWOULDBLOCK, XSOCK_EAGAIN)               \
+    /* a nonblocking connect reports WSAEWOULDBLOCK (socket.c) */ \
+    X(WSAEWOULDBLOCK, XSOCK__EINPROGRESS)         \
+    X(WSAEINPROGRESS, XSOCK__EINPROGRESS)         \
+    X(WSAECONNREFUSED, XSOCK_ECONNREFUSED)        \
+    X(WSAECONNRESET, XSOCK_ECONNRESET)            \
+    X(WSAENETRESET, XSOCK_ECONNRESET)             \
+    X(WSAECONNABORTED, XSOCK_ECONNABORTED)        \
+    /* send after shutdown(SD_SEND): EPIPE on POSIX */ \
+    X(WSAESHUTDOWN, XSOCK_EPIPE)                  \
+    X(WSAENETUNREACH, XSOCK_ENETUNREACH)          \
+    X(WSAENETDOWN, XSOCK_ENETUNREACH)             \
+    X(WSAEHOSTUNREACH, XSOCK_EHOSTUNREACH)        \
+    X(WSAEHOSTDOWN, XSOCK_EHOSTUNREACH)           \
+    X(WSAEADDRINUSE, XSOCK_EADDRINUSE)            \
+    /* bind to a port another socket holds exclusively (SO_EXCLUSIVEADDRUSE) */ \
+    X(WSAEACCES, XSOCK_EADDRINUSE)                \
+    X(WSAEADDRNOTAVAIL, XSOCK_EADDRNOTAVAIL)      \
+    X(WSAEAFNOSUPPORT, XSOCK_EAFNOSUPPORT)        \
+    X(WSAEPFNOSUPPORT, XSOCK_EAFNOSUPPORT)        \
+    X(WSAEMFILE, XSOCK_EMFILE)                    \
+    X(WSAEINTR, XSOCK__EINTR)                     \
+    /* getaddrinfo (its results are these WSA codes on Windows) */ \
+    X(WSAHOST_NOT_FOUND, XSOCK_ENOTFOUND)         \
+    X(WSANO_DATA, XSOCK_ENOTFOUND)                \
+    X(WSATRY_AGAIN, XSOCK_EDNSTEMP)
+
+int xsock_os_map_error(int e)
+{
+#define WIN32_TO_XSOCK_(native, code) \
+    if (e == native) return code;
+    WIN32_ERROR_MAP(WIN32_TO_XSOCK_)
+#undef WIN32_TO_XSOCK_
+    return XSOCK_EOS;
+}
+
+int xsock_os_native_error(int code)
+{
+#define XSOCK_TO_WIN32_(native, xcode) \
+    if (code == xcode) return native;
+    WIN32_ERROR_MAP(XSOCK_TO_WIN32_)
+#undef XSOCK_TO_WIN32_
+    return WSASYSCALLFAILURE;
+}

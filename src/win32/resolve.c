@@ -1,0 +1,48 @@
+/* Name resolution with getaddrinfo, errors told apart: a name that does
+   not exist is not a resolver that is down.  WSAStartup has run before
+   any call here (Wine would not notice if it had not; Windows would). */
+#include "calls.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "sockaddr.h"
+
+/* Wine passes some host resolver errors through untranslated (Linux
+   EAI_ADDRFAMILY, -9, for an IPv4 literal asked as IPv6). */
+#define WINE_EAI_ADDRFAMILY (-9)
+
+static int map_gai(int r)
+{
+    if (r == WINE_EAI_ADDRFAMILY) return XSOCK_ENOTFOUND;
+    if (r == WSAEAFNOSUPPORT) return XSOCK_EAFNOSUPPORT; /* EAI_FAMILY */
+    /* WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN, WSA_NOT_ENOUGH_MEMORY */
+    int rc = xsock_os_map_error(r);
+    return rc < XSOCK_EOS ? XSOCK_EOS : rc; /* never an internal code */
+}
+
+int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
+                     size_t *n)
+{
+    struct addrinfo hints, *res = NULL;
+    char service[8];
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = family == XSOCK_AF_INET ? AF_INET : family == XSOCK_AF_INET6 ? AF_INET6 : AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = AI_NUMERICSERV;
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+
+    int r = w32_getaddrinfo(host, service, &hints, &res);
+    if (r != 0) {
+        xsock__set_os_error(r);
+        return map_gai(r);
+    }
+    *n = 0;
+    for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
+        if (ai->ai_addr && w32_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    w32_freeaddrinfo(res);
+    if (*n == 0) return XSOCK_ENOTFOUND;
+    return XSOCK_OK;
+}

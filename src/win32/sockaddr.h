@@ -1,0 +1,14 @@
+/* xsock_addr <-> SOCKADDR (Winsock). */
+#ifndef XSOCK_WIN32_SOCKADDR_H
+#define XSOCK_WIN32_SOCKADDR_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include "../addr.h"
+
+int w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss); /* the length */
+int w32_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
+int w32_family(int xsock_family);
+
+#endif
