@@ -626,12 +626,14 @@ static void environment_selector(void **state)
     xsock_dialer *d = xsock_dialer_new();
     xsock_dialer_set_timeout(d, 3000);
     xsock_dialer_set_proxy_selector(d, xsock_env_proxy_selector());
+    /* Windows: variable names are case-insensitive, so each uppercase name
+       is set before its lowercase twin (which then replaces it there) */
     xt_setenv("socks_proxy", NULL);
     xt_setenv("SOCKS_PROXY", NULL);
+    xt_setenv("NO_PROXY", NULL);
     xt_setenv("ALL_PROXY", "socks5://127.0.0.1:1"); /* lowercase wins over it */
     xt_setenv("all_proxy", url("socks5", f));
     xt_setenv("no_proxy", "localhost,.internal.test");
-    xt_setenv("NO_PROXY", NULL);
     /* no_proxy: direct */
     assert_int_equal(xsock_dial(d, &s, "localhost", xt_port(target)), XSOCK_OK);
     xsock_close(s);
