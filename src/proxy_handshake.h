@@ -198,7 +198,7 @@ int xsock_hs_status(const xsock_hs *hs);
 
 /* One line, never a password, "" while nothing failed.  Examples:
      "SOCKS5 reply 0x05 (connection refused by target)"
-     "SOCKS4 reply 91 (request rejected or failed)"
+     "SOCKS4 reply 91 (0x5b: request rejected or failed)"
      "HTTP CONNECT: HTTP/1.1 503 Service Unavailable (X-Squid-Error: ERR_CONNECT_FAIL 111)"
      "SOCKS5: proxy closed the connection after 1 of 2 bytes of the method reply"
    The driver passes it on, e.g. xsock__fail_text(rc, 0, detail) after

@@ -90,20 +90,20 @@ int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
                 break;
             case 91:
                 return xsock__hs_fail(hs, XSOCK_EPROXY_GENERAL,
-                                      "%s reply 91 (request rejected or failed)", proto_name(hs));
+                                      "%s reply 91 (0x5b: request rejected or failed)", proto_name(hs));
             case 92:
                 return xsock__hs_fail(hs, XSOCK_EPROXYAUTH,
-                                      "%s reply 92 (rejected: the proxy cannot reach identd "
-                                      "on the client)",
+                                      "%s reply 92 (0x5c: rejected, the proxy cannot reach "
+                                      "identd on the client)",
                                       proto_name(hs));
             case 93:
                 return xsock__hs_fail(hs, XSOCK_EPROXYAUTH,
-                                      "%s reply 93 (rejected: identd reports a different "
+                                      "%s reply 93 (0x5d: rejected, identd reports a different "
                                       "user id)",
                                       proto_name(hs));
             default:
-                return xsock__hs_fail(hs, XSOCK_EPROXYPROTO, "%s reply code %u is not defined",
-                                      proto_name(hs), c);
+                return xsock__hs_fail(hs, XSOCK_EPROXYPROTO, "%s reply code %u (0x%02x) is not defined",
+                                      proto_name(hs), c, c);
             }
         }
         if (s->got == 8) {

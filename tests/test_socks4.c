@@ -145,7 +145,7 @@ static void every_reply_code(void **state)
     assert_int_equal(xsock_socks4_start(&hs, 0, NULL, "127.0.0.1", 9), XSOCK_OK);
     assert_int_equal(hs_sim_whole(&hs, B(0x00, 0x5b, 0, 9, 127, 0, 0, 1), 8, &sim),
                      XSOCK_EPROXY_GENERAL);
-    assert_string_equal(xsock_hs_detail(&hs), "SOCKS4 reply 91 (request rejected or failed)");
+    assert_string_equal(xsock_hs_detail(&hs), "SOCKS4 reply 91 (0x5b: request rejected or failed)");
 }
 
 static void wrong_version(void **state)
