@@ -68,7 +68,8 @@ static void socks4a_name_is_refused_with_91(void **state)
     char u[128];
     /* dante takes the 0.0.0.x of SOCKS4a literally and answers 91 */
     pr_target *t = pr_target_start("127.0.0.1");
-    pr_expect_fail(dante(u, sizeof u, "socks4a", "127.0.0.1"), "localhost", t->port, XSOCK_EPROXY_GENERAL, "91");
+    pr_expect_fail(dante(u, sizeof u, "socks4a", "127.0.0.1"), "localhost", t->port, XSOCK_EPROXY_GENERAL,
+                   "91");
     assert_int_equal(pr_target_stop(t, NULL, 0), 0);
 }
 

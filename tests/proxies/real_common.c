@@ -129,7 +129,8 @@ void pr_echo(xsock *s, const char *msg)
     assert_true(n < sizeof buf);
     assert_int_equal(xsock_send_all(s, msg, n, PR_TIMEOUT_MS), XSOCK_OK);
     int rc = xsock_recv_all(s, buf, n, PR_TIMEOUT_MS);
-    if (rc != XSOCK_OK) fail_msg("echo through the tunnel: %s: %s", xsock_errname(rc), xsock_last_error_detail());
+    if (rc != XSOCK_OK)
+        fail_msg("echo through the tunnel: %s: %s", xsock_errname(rc), xsock_last_error_detail());
     assert_memory_equal(buf, msg, n);
 }
 
