@@ -142,11 +142,14 @@ if [ ${#pids[@]} -gt 0 ]; then
   me=$$
   me_start=$(awk '{ print $22 }' "/proc/$me/stat")
   wd_file="$XT_PROXY_TMP/watchdog.pid"
+  rmdir_after=$XT_PROXY_TMP
+  [ "${XT_PROXY_KEEP:-0}" = 1 ] && rmdir_after=
   ( setsid bash -c '
-      me=$1 me_start=$2 stop=$3; shift 3
+      me=$1 me_start=$2 stop=$3 dir=$4; shift 4
       while [ "$(awk "{ print \$22 }" "/proc/$me/stat" 2>/dev/null)" = "$me_start" ] &&
             ! grep -q "^State:[[:space:]]*Z" "/proc/$me/status" 2>/dev/null; do sleep 1; done
-      exec bash "$stop" "$@"' watchdog "$me" "$me_start" "$here/stop.sh" "${pids[@]}" \
+      bash "$stop" "$@"
+      [ -n "$dir" ] && rm -rf "$dir"' watchdog "$me" "$me_start" "$here/stop.sh" "$rmdir_after" "${pids[@]}" \
       </dev/null >/dev/null 2>&1 &
     echo $! >"$wd_file" )
   watchdog=$(cat "$wd_file" 2>/dev/null)
