@@ -14,7 +14,7 @@ PACKAGES=(
   iproute2 util-linux procps
   # real proxy servers for the proxy tests
   dante-server microsocks openssh-server openssh-client tinyproxy squid privoxy
-  ncat v2ray socat curl python3
+  ncat v2ray socat curl python3 openssl
 )
 
 missing=()

@@ -114,7 +114,7 @@ start() {
 }
 
 # Choose and bind the ports under one lock shared by every run.sh.
-exec 9>"${TMPDIR:-/tmp}/xsock-proxy-ports.lock"
+exec 9>"${TMPDIR:-/tmp}/xsock-proxy-ports.$(id -u).lock"
 flock -w 60 9 || { echo "run.sh: cannot take the port lock" >&2; exit 1; }
 ok=1
 case $server in
