@@ -47,8 +47,11 @@ typedef struct w32_keepalive {
 #define S(h) ((SOCKET)(h))
 
 /* Windows 7 before KB2533623 rejects WSA_FLAG_NO_HANDLE_INHERIT with
-   WSAEINVAL; then the flag is cleared after creation instead. */
-static atomic_int g_no_inherit_flag_unsupported;
+   WSAEINVAL; then the flag is cleared after creation instead (CPython
+   does the same).  Once the flag has worked, WSAEINVAL is an error like
+   any other (and an injected one is not retried). */
+enum { FLAG_UNKNOWN, FLAG_WORKS, FLAG_UNSUPPORTED };
+static atomic_int g_no_inherit_flag = FLAG_UNKNOWN;
 
 static int set_int_opt(SOCKET s, int level, int name, int value)
 {
@@ -79,18 +82,19 @@ static int fail_closing(SOCKET s, int rc)
 static int new_socket(int family, SOCKET *out)
 {
     const DWORD flags = WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT;
-    int fallback = atomic_load(&g_no_inherit_flag_unsupported);
+    int state = atomic_load(&g_no_inherit_flag);
     SOCKET s = INVALID_SOCKET;
-    if (!fallback) {
+    if (state != FLAG_UNSUPPORTED) {
         s = w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, flags);
-        if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
-            atomic_store(&g_no_inherit_flag_unsupported, 1);
-            fallback = 1;
+        if (s != INVALID_SOCKET && state == FLAG_UNKNOWN) atomic_store(&g_no_inherit_flag, FLAG_WORKS);
+        if (s == INVALID_SOCKET && state == FLAG_UNKNOWN && WSAGetLastError() == WSAEINVAL) {
+            atomic_store(&g_no_inherit_flag, FLAG_UNSUPPORTED);
+            state = FLAG_UNSUPPORTED;
         }
     }
-    if (fallback) s = w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, WSA_FLAG_OVERLAPPED);
+    if (state == FLAG_UNSUPPORTED) s = w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, WSA_FLAG_OVERLAPPED);
     if (s == INVALID_SOCKET) return w32_fail();
-    int rc = fallback ? clear_inherit(s) : XSOCK_OK;
+    int rc = state == FLAG_UNSUPPORTED ? clear_inherit(s) : XSOCK_OK;
     if (rc == XSOCK_OK) rc = set_nonblocking(s, 1);
     if (rc != XSOCK_OK) return fail_closing(s, rc);
     *out = s;
