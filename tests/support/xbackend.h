@@ -1,0 +1,28 @@
+/* Test support that looks below the API at the backend: handle
+   inheritance and the waits the backend makes (backend_*.c).  Portable:
+   no OS headers. */
+#ifndef XBACKEND_H
+#define XBACKEND_H
+
+#include "xtest.h"
+
+/* 1 if a child process would inherit the handle (FD_CLOEXEC clear on
+   POSIX, HANDLE_FLAG_INHERIT set on Windows), 0 if not, -1 if unknown. */
+int xt_native_inheritable(xsock_native h);
+
+/* The waits of the Winsock backend, watched through its syscall table:
+   WSAPoll calls and the `events` bits outside POLLRDNORM|POLLWRNORM they
+   carried (Windows fails such a call with WSAEINVAL; Wine accepts it, so
+   only this check catches one), and select calls and how many of them had
+   an except set (where Windows reports a failed connect). */
+typedef struct xt_waits {
+    int polls;
+    unsigned bad_poll_events;
+    int selects, selects_with_except;
+} xt_waits;
+/* Start watching: 1 on Windows, 0 where the backend has no such calls. */
+int xt_waits_watch(void);
+/* Stop watching (restores the table) and return what was seen. */
+xt_waits xt_waits_stop(void);
+
+#endif
