@@ -5,7 +5,7 @@
 #   bash scripts/test-windows.sh
 #
 # Needs (scripts/deps.sh installs them): mingw-w64, wine, wine64, cmake,
-# ninja-build, dpkg-dev (for `apt-get source`), binutils.  As root on a
+# ninja-build, dpkg-dev (for `apt-get source`).  As root on a
 # fresh Debian 12 machine it also enables deb-src to build CMocka.
 #
 # 1. CMocka for mingw (x86_64 and i686), from Debian's source package,
@@ -23,7 +23,8 @@ start=$(date +%s)
 
 step() { echo "== windows: $*"; }
 
-for tool in x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc wine wineserver cmake ninja objdump; do
+for tool in x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc x86_64-w64-mingw32-objdump i686-w64-mingw32-objdump \
+    wine wineserver cmake ninja; do
     command -v "$tool" >/dev/null || { echo "test-windows: $tool not found (run scripts/deps.sh)" >&2; exit 1; }
 done
 
@@ -41,8 +42,9 @@ cmake --build --preset mingw-i686
 
 step "DLL exports = the XSOCK_API functions of include/xsock.h"
 api=$(grep -E '^XSOCK_API ' include/xsock.h | sed -E 's/\(.*//; s/.*[ *]//' | sort -u)
-for dll in build/mingw/libxsock.dll build/mingw-i686/libxsock.dll; do
-    exports=$(objdump -p "$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | sed 1d |
+for build in mingw:x86_64 mingw-i686:i686; do
+    dll=build/${build%%:*}/libxsock.dll
+    exports=$("${build#*:}-w64-mingw32-objdump" -p "$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | sed 1d |
         grep -o '\] [A-Za-z_0-9@]*$' | cut -c3- | sort -u)
     if [ "$api" != "$exports" ]; then
         echo "test-windows: $dll exports differ from the API (< API, > DLL):" >&2
