@@ -15,7 +15,7 @@ case $(basename "$1") in wine | wine64)
 esac
 work=$(mktemp -d)
 cp "$here/hosts" "$work/hosts"
-printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$work/resolv.conf"
+printf 'nameserver 127.0.0.1\noptions timeout:3 attempts:1\n' > "$work/resolv.conf"
 mount --bind "$work/hosts" /etc/hosts
 mount --bind "$work/resolv.conf" /etc/resolv.conf
 python3 "$here/blackhole_dns.py" > "$work/dns.out" 2>&1 &
