@@ -180,6 +180,8 @@ typedef struct xsock_info {
     const char *site;
     uint64_t age_ms;
 } xsock_info;
+/* cb runs with the record locked (the strings live only during the call):
+   it must not create or close sockets.  NULL cb only counts. */
 XSOCK_API size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user);
 XSOCK_API size_t xsock_report_live(FILE *out);
 XSOCK_API long xsock_os_handle_count(void);
@@ -193,6 +195,8 @@ typedef struct xsock_trace_event {
     int os_error;
     uint64_t duration_ns;
 } xsock_trace_event;
+/* cb is called on the thread that made the OS call (a resolver thread for
+   getaddrinfo), outside any lock of the library. */
 XSOCK_API void xsock_set_trace(void (*cb)(void *user, const xsock_trace_event *ev), void *user);
 
 /* ---- Creation sites ---------------------------------------------------- */
