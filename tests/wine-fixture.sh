@@ -1,0 +1,66 @@
+#!/bin/sh
+# The ctest fixture of the Wine run: one persistent wineserver for all the
+# tests of a run, started away from ctest's pipes (a server started by a
+# test keeps the test's stderr open for seconds after it ends).
+#
+#   wine-fixture.sh start   stop any server of this prefix, make the prefix
+#                           if it is new, start the persistent server
+#   wine-fixture.sh stop    stop it and wait until it is gone
+#
+# WINEPREFIX must be set.  "Gone" means no process is left in the server's
+# directory (/tmp/wine-XXXXXX/server-DEV-INODE of the prefix): `wineserver
+# -k` returns before the server has exited, and a test that reaches a
+# server on its way out fails with "wineserver crashed" (seen in back-to-
+# back runs).
+set -u
+: "${WINEPREFIX:?WINEPREFIX must be set}"
+export WINEDEBUG=-all
+
+server_dir_suffix() {
+    [ -d "$WINEPREFIX" ] || return 1
+    # shellcheck disable=SC2046
+    printf 'server-%x-%x' $(stat -L -c '%d %i' "$WINEPREFIX")
+}
+
+wait_gone() {
+    suffix=$(server_dir_suffix) || return 0
+    i=0
+    while [ $i -lt 200 ]; do
+        busy=
+        for p in /proc/[0-9]*; do
+            case $(readlink "$p/cwd" 2>/dev/null) in *"/$suffix") busy=1; break ;; esac
+        done
+        [ -z "$busy" ] && return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    echo "wine-fixture: the wineserver of $WINEPREFIX did not exit" >&2
+    return 1
+}
+
+stop() {
+    wineserver -k >/dev/null 2>&1 </dev/null
+    wait_gone
+}
+
+case ${1:-} in
+start)
+    stop || exit 1
+    if [ ! -f "$WINEPREFIX/system.reg" ]; then
+        # a new prefix: its first Wine process makes it; that server does
+        # not stay, so let it go before the persistent one starts
+        wine cmd /c exit 0 >/dev/null 2>&1 </dev/null
+        wait_gone || exit 1
+    fi
+    wineserver -p >/dev/null 2>&1 </dev/null
+    # Wine's services start now, not inside the first test
+    wine cmd /c exit 0 >/dev/null 2>&1 </dev/null
+    ;;
+stop)
+    stop
+    ;;
+*)
+    echo "usage: wine-fixture.sh start|stop" >&2
+    exit 2
+    ;;
+esac
