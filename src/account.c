@@ -28,12 +28,21 @@ int xsock__reserve(void)
     return XSOCK_OK;
 }
 
+int xsock__check_limit(void)
+{
+    uint_fast64_t limit = atomic_load(&g_limit);
+    if (limit && atomic_load(&g_slots) >= limit)
+        return xsock__fail_msg(XSOCK_ELIMIT, "socket limit %" PRIu64 " reached", (uint64_t)limit);
+    return XSOCK_OK;
+}
+
 void xsock__unreserve(void)
 {
     atomic_fetch_sub(&g_slots, 1);
 }
 
-int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, xsock **out)
+int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xsock_addr *local,
+                 const xsock_addr *peer, xsock **out)
 {
     xsock *s = calloc(1, sizeof *s);
     if (!s) {
@@ -46,6 +55,15 @@ int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, xsock **
     s->site = site.file_line;
     s->site_pc = site.pc;
     s->created_ns = xsock_os_monotonic_ns();
+    /* set before the record is published: reports read them under the lock */
+    if (local) {
+        s->local = *local;
+        s->has_local = 1;
+    }
+    if (peer) {
+        s->peer = *peer;
+        s->has_peer = 1;
+    }
 
     xsock_os_lock(XSOCK_LOCK_REGISTRY);
     s->next = g_head;
@@ -76,6 +94,14 @@ void xsock__untrack(xsock *s)
     free(s);
 }
 
+void xsock__set_via(xsock *s, char *via)
+{
+    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    free(s->via);
+    s->via = via;
+    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+}
+
 void xsock__set_kind(xsock *s, enum xsock_kind kind)
 {
     atomic_store_explicit(&s->kind, (int)kind, memory_order_relaxed);
@@ -99,52 +125,83 @@ void xsock_set_limit(uint64_t max_live)
     atomic_store(&g_limit, max_live);
 }
 
-struct info_text {
-    char local[XSOCK_ADDRSTRLEN];
-    char peer[XSOCK_ADDRSTRLEN];
-    char site[512];
-};
+/* What a report needs of one socket, copied under the lock so that the
+   callbacks and any OS call run without it. */
+typedef struct snapshot {
+    xsock_native handle;
+    enum xsock_kind kind;
+    int has_local, has_peer;
+    xsock_addr local, peer;
+    const char *site;
+    const void *site_pc;
+    uint64_t created_ns;
+    char via[640];
+} snapshot;
 
-/* Runs under the registry lock, so `s` cannot be closed meanwhile; the
-   local address of a connected socket is asked of the OS only here, not
-   on the connect path. */
-static void describe(xsock *s, uint64_t now, xsock_info *info, struct info_text *t)
+static void take(const xsock *s, snapshot *t)
 {
-    xsock_addr a;
-    enum xsock_kind kind = (enum xsock_kind)atomic_load(&s->kind);
-    t->local[0] = t->peer[0] = '\0';
-    if (s->has_local)
-        xsock_addr_format(&s->local, t->local, sizeof t->local);
-    else if (kind != XSOCK_KIND_CONNECTING && xsock_os_local_addr(s->handle, &a) == XSOCK_OK)
-        xsock_addr_format(&a, t->local, sizeof t->local);
-    if (s->has_peer) xsock_addr_format(&s->peer, t->peer, sizeof t->peer);
-    if (s->site_pc)
-        xsock_os_describe_code(s->site_pc, t->site, sizeof t->site);
-    else
-        snprintf(t->site, sizeof t->site, "unknown");
+    t->handle = s->handle;
+    t->kind = (enum xsock_kind)atomic_load(&s->kind);
+    t->has_local = s->has_local;
+    t->has_peer = s->has_peer;
+    t->local = s->local;
+    t->peer = s->peer;
+    t->site = s->site;
+    t->site_pc = s->site_pc;
+    t->created_ns = s->created_ns;
+    snprintf(t->via, sizeof t->via, "%s", s->via ? s->via : "");
+}
 
-    info->handle = s->handle;
-    info->kind = kind_names[kind];
-    info->local = t->local;
-    info->peer = s->via ? s->via : t->peer;
-    info->site = s->site ? s->site : t->site;
-    info->age_ms = (now - s->created_ns) / 1000000u;
+/* `ask_os`: the local address of a connected socket is asked of the OS
+   here, not on the connect path (it would cost every connect a call).  The
+   handle may have been closed since the snapshot; the report then shows
+   no local address (or, if the number was reused at once, another's). */
+static void emit(const snapshot *t, uint64_t now, int ask_os,
+                 void (*cb)(void *user, const xsock_info *info), void *user)
+{
+    char local[XSOCK_ADDRSTRLEN] = "", peer[XSOCK_ADDRSTRLEN] = "", site[512];
+    xsock_addr a;
+    if (t->has_local)
+        xsock_addr_format(&t->local, local, sizeof local);
+    else if (ask_os && t->kind != XSOCK_KIND_CONNECTING && xsock_os_local_addr(t->handle, &a) == XSOCK_OK)
+        xsock_addr_format(&a, local, sizeof local);
+    if (t->has_peer) xsock_addr_format(&t->peer, peer, sizeof peer);
+    if (t->site_pc)
+        xsock_os_describe_code(t->site_pc, site, sizeof site);
+    else
+        snprintf(site, sizeof site, "unknown");
+
+    xsock_info info;
+    info.handle = t->handle;
+    info.kind = kind_names[t->kind];
+    info.local = local;
+    info.peer = t->via[0] ? t->via : peer;
+    info.site = t->site ? t->site : site;
+    info.age_ms = (now - t->created_ns) / 1000000u;
+    cb(user, &info);
 }
 
 size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user)
 {
-    struct info_text text;
-    size_t n = 0;
     uint64_t now = xsock_os_monotonic_ns();
     xsock_os_lock(XSOCK_LOCK_REGISTRY);
-    for (xsock *s = g_head; s; s = s->next) {
-        n++;
-        if (!cb) continue;
-        xsock_info info;
-        describe(s, now, &info, &text);
-        cb(user, &info);
+    size_t n = (size_t)g_live;
+    snapshot *snaps = cb && n ? malloc(n * sizeof *snaps) : NULL;
+    if (cb && n && !snaps) {
+        /* no memory for a copy: report under the lock, without OS calls */
+        snapshot one;
+        for (xsock *s = g_head; s; s = s->next) {
+            take(s, &one);
+            emit(&one, now, 0, cb, user);
+        }
+        xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+        return n;
     }
+    size_t i = 0;
+    for (xsock *s = g_head; s && snaps; s = s->next) take(s, &snaps[i++]);
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    for (size_t k = 0; k < i; k++) emit(&snaps[k], now, 1, cb, user);
+    free(snaps);
     return n;
 }
 

@@ -44,7 +44,7 @@ int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t 
     }
     if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
     int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
-    if (rc == XSOCK_ETIMEDOUT) return xsock__fail_msg(rc, "resolve %s", host);
+    if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "resolve %s", host);
     if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
     if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline))
         return xsock__fail_msg(XSOCK_ETIMEDOUT, "resolve %s", host);
@@ -144,11 +144,11 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
         xsock__unreserve();
         return rc;
     }
-    if ((rc = xsock__track(h, XSOCK_KIND_CONNECTING, ctx->site, &s)) != XSOCK_OK) return rc;
-    s->peer = *a;
-    s->has_peer = 1;
+    if ((rc = xsock__track(h, XSOCK_KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
     if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) goto fail;
     rc = xsock_os_connect(h, a);
+    /* an interrupted connect goes on in the background (POSIX) */
+    if (rc == XSOCK__EINTR) rc = XSOCK__EINPROGRESS;
     if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK_KIND_CONNECTED);
     if (rc == XSOCK_OK || rc == XSOCK__EINPROGRESS) {
         *out = s;
@@ -161,16 +161,32 @@ fail:;
     return rc;
 }
 
+/* One at a time, an attempt gets at most an equal share of the time left
+   while other addresses remain, but at least 2 s when the deadline allows
+   (Go's rule), so one hanging address cannot starve the rest.  0: none. */
+static uint64_t give_up_time(uint64_t now, uint64_t end, size_t remaining)
+{
+    if (!end) return 0;
+    uint64_t share = end > now ? end - now : 0;
+    if (remaining > 1) {
+        share /= remaining;
+        uint64_t floor_ns = (uint64_t)MIN_SHARE_MS * NS_PER_MS;
+        if (share < floor_ns) share = end - now < floor_ns ? end - now : floor_ns;
+    }
+    return now + share;
+}
+
 static void drop(attempt *p, size_t *np, size_t i)
 {
     xsock_close(p[i].s);
     p[i] = p[--*np];
 }
 
-/* A failure that ends the whole dial rather than one attempt. */
-static int fatal(int err)
+/* A failure that ends the whole dial rather than one attempt.  The limit
+   does only when nothing is pending: an attempt under way may still win. */
+static int fatal(int err, size_t pending)
 {
-    return err == XSOCK_ELIMIT || err == XSOCK_ENOMEM;
+    return err == XSOCK_ENOMEM || (err == XSOCK_ELIMIT && pending == 0);
 }
 
 int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
@@ -182,7 +198,7 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
     uint64_t next_start = 0;
     outcome o;
     memset(&o, 0, sizeof o);
-    const uint64_t delay_ns = (uint64_t)ctx->opts->he_delay_ms * NS_PER_MS;
+    uint64_t delay_ns = (uint64_t)ctx->opts->he_delay_ms * NS_PER_MS;
     const uint64_t end = ctx->deadline.end_ns;
     xsock *winner = NULL;
     int rc = XSOCK_OK, aborted = 0;
@@ -200,22 +216,22 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
                 break;
             }
             if (rc == XSOCK__EINPROGRESS) {
-                uint64_t share = end ? end - now : UINT64_MAX;
-                size_t remaining = n - next + 1;
-                if (!delay_ns && end && remaining > 1) {
-                    share /= remaining;
-                    if (share < MIN_SHARE_MS * NS_PER_MS)
-                        share = end - now < MIN_SHARE_MS * NS_PER_MS ? end - now
-                                                                     : MIN_SHARE_MS * NS_PER_MS;
-                }
                 p[np].s = s;
                 p[np].addr = a;
-                p[np].give_up_ns = share == UINT64_MAX ? 0 : now + share;
+                p[np].give_up_ns = delay_ns ? 0 : give_up_time(now, end, n - next + 1);
                 np++;
                 next_start = now + delay_ns;
+            } else if (rc == XSOCK_ELIMIT && np > 0) {
+                /* No slot for a parallel attempt: this address waits for
+                   one, and the dial goes on one at a time, so the pending
+                   attempts get shares, not the whole deadline. */
+                next--;
+                delay_ns = 0;
+                for (size_t i = 0; i < np; i++) p[i].give_up_ns = give_up_time(now, end, n - next + np);
+                break;
             } else {
                 note_failure(&o, a, rc, xsock__os_error());
-                if (fatal(rc)) {
+                if (fatal(rc, np)) {
                     aborted = 1;
                     goto out;
                 }
@@ -226,8 +242,8 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
 
         uint64_t wake = end;
         if (next < n && delay_ns && (!wake || next_start < wake)) wake = next_start;
-        if (!delay_ns && p[0].give_up_ns && (!wake || p[0].give_up_ns < wake))
-            wake = p[0].give_up_ns;
+        for (size_t i = 0; !delay_ns && i < np; i++)
+            if (p[i].give_up_ns && (!wake || p[i].give_up_ns < wake)) wake = p[i].give_up_ns;
         int wait_ms = -1;
         if (ctx->zero_timeout)
             wait_ms = 0;
@@ -280,9 +296,11 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
             }
             break;
         }
-        if (!delay_ns && np == 1 && p[0].give_up_ns && now >= p[0].give_up_ns && next < n) {
-            note_failure(&o, p[0].addr, XSOCK_ETIMEDOUT, 0);
-            drop(p, &np, 0);
+        for (size_t i = np; !delay_ns && next < n && i-- > 0;) {
+            if (p[i].give_up_ns && now >= p[i].give_up_ns) {
+                note_failure(&o, p[i].addr, XSOCK_ETIMEDOUT, 0);
+                drop(p, &np, i);
+            }
         }
     }
 

@@ -87,6 +87,8 @@ static int dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t p
     int rc = xsock__check_timeout(timeout_ms);
     if (rc != XSOCK_OK) return rc;
     if ((rc = xsock__ensure_init()) != XSOCK_OK) return rc;
+    /* at the limit: no OS call at all, not even the resolver */
+    if ((rc = xsock__check_limit()) != XSOCK_OK) return rc;
 
     ctx.opts = d;
     ctx.zero_timeout = timeout_ms == 0;
@@ -95,10 +97,16 @@ static int dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t p
     return xsock__dial_route(&ctx, host, port, out);
 }
 
+static int no_dialer(xsock **out)
+{
+    if (out) *out = NULL;
+    return xsock__fail_msg(XSOCK_EINVAL, "dial: NULL dialer");
+}
+
 int xsock_dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t port)
 {
     xsock_site site = {NULL, XSOCK_CALLER()};
-    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dial: NULL dialer");
+    if (!d) return no_dialer(out);
     return dial(d, out, host, port, d->timeout_ms, site);
 }
 
@@ -106,7 +114,7 @@ int xsock_dial_at(const xsock_dialer *d, xsock **out, const char *host, uint16_t
                   const char *where)
 {
     xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
-    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dial: NULL dialer");
+    if (!d) return no_dialer(out);
     return dial(d, out, host, port, d->timeout_ms, site);
 }
 

@@ -102,9 +102,16 @@ typedef struct xsock_site {
 /* Take one slot under the limit before any OS call; XSOCK_ELIMIT if full. */
 int xsock__reserve(void);
 void xsock__unreserve(void);
-/* Wrap a new OS handle (the slot is reserved) and record it.  On ENOMEM
-   the handle is closed and the slot returned. */
-int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, xsock **out);
+/* XSOCK_ELIMIT (with detail) if no slot is free now: checked before work
+   that would make OS calls on the way to a socket (the resolver). */
+int xsock__check_limit(void);
+/* Wrap a new OS handle (the slot is reserved) and record it, with the
+   addresses already known (NULL: unknown).  On ENOMEM the handle is closed
+   and the slot returned. */
+int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xsock_addr *local,
+                 const xsock_addr *peer, xsock **out);
+/* Set "target via proxy" (owned by the record from now on). */
+void xsock__set_via(xsock *s, char *via);
 /* Remove from the record and free; the slot is returned. The handle is
    not touched. */
 void xsock__untrack(xsock *s);

@@ -13,6 +13,8 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
     int rc = xsock__ensure_init();
     if (rc != XSOCK_OK) return rc;
 
+    /* at the limit: no OS call at all, not even the resolver */
+    if ((rc = xsock__check_limit()) != XSOCK_OK) return rc;
     if (!host) {
         /* all interfaces: "::" with IPV6_V6ONLY off, falling back to 0.0.0.0 */
         xsock_addr_parse("::", port, &at);
@@ -37,10 +39,10 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
         xsock__unreserve();
         return xsock__fail(rc, xsock__os_error(), "listen on %s", where);
     }
-    if ((rc = xsock__track(h, XSOCK_KIND_LISTENING, site, out)) != XSOCK_OK) return rc;
     /* the port the OS chose, once, so reports and xsock_local_port need no call */
-    if (xsock_os_local_addr(h, &(*out)->local) == XSOCK_OK) (*out)->has_local = 1;
-    return XSOCK_OK;
+    xsock_addr bound;
+    int known = xsock_os_local_addr(h, &bound) == XSOCK_OK;
+    return xsock__track(h, XSOCK_KIND_LISTENING, site, known ? &bound : NULL, NULL, out);
 }
 
 int xsock_listen(xsock **out, const char *host, uint16_t port, int backlog)
@@ -76,18 +78,16 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
         rc = xsock_os_accept(l->handle, &h, &peer);
         if (rc == XSOCK_OK) break;
         if (rc == XSOCK_EAGAIN) rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
-        /* a connection reset while queued is the client's problem, not ours */
-        if (rc == XSOCK_ECONNABORTED) continue;
+        /* a connection reset while queued is the client's problem, not
+           ours; an interrupted accept is simply tried again */
+        if (rc == XSOCK_ECONNABORTED || rc == XSOCK__EINTR) continue;
         if (rc == XSOCK_OK) continue;
         xsock__unreserve();
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
             return xsock__fail_msg(rc, "accept on %s", where);
         return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
     }
-    if ((rc = xsock__track(h, XSOCK_KIND_ACCEPTED, site, out)) != XSOCK_OK) return rc;
-    (*out)->peer = peer;
-    (*out)->has_peer = 1;
-    return XSOCK_OK;
+    return xsock__track(h, XSOCK_KIND_ACCEPTED, site, NULL, &peer, out);
 }
 
 int xsock_accept(xsock *l, xsock **out, int timeout_ms)

@@ -107,6 +107,7 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
                 xsock_hs_output_sent(hs, (size_t)sent);
                 continue;
             }
+            if (sent == XSOCK__EINTR) continue;
             if (sent != XSOCK_EAGAIN)
                 return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
                                   "the proxy closed the connection during the handshake");
@@ -118,7 +119,7 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
             rc = xsock__wait(s->handle, XSOCK_POLLIN, &ctx->deadline, ctx->zero_timeout, NULL);
             if (rc != XSOCK_OK) return wait_fail(p, rc, "waiting for the proxy's reply");
             ptrdiff_t got = xsock_os_recv(s->handle, buf, sizeof buf);
-            if (got == XSOCK_EAGAIN) continue;
+            if (got == XSOCK_EAGAIN || got == XSOCK__EINTR) continue;
             if (got == 0) return proxy_fail(p, xsock_hs_eof(hs), 0, xsock_hs_detail(hs));
             if (got < 0)
                 return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
@@ -159,7 +160,7 @@ int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const
     int v6 = strchr(p->host, ':') != NULL;
     snprintf(via, sizeof via, v6 ? "%s via [%s]:%u" : "%s via %s:%u", target, p->host,
              (unsigned)p->port);
-    s->via = xsock__strdup(via); /* NULL only costs the report its "via" */
+    xsock__set_via(s, xsock__strdup(via)); /* NULL only costs the report its "via" */
     *out = s;
     return XSOCK_OK;
 }

@@ -9,6 +9,8 @@
 #include "internal.h"
 
 #define MAX_RESULTS 32
+/* Timeout 0 waits no longer than scheduling noise for the resolver. */
+#define ZERO_TIMEOUT_GRACE_MS 10
 
 typedef struct resolve_job {
     atomic_int refs;
@@ -68,11 +70,8 @@ int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const ch
                       uint16_t port, int family, xsock_addr *out, size_t max, size_t *n)
 {
     *n = 0;
-    /* No deadline: nothing to abandon, so no thread.  Timeout 0 ("one
-       try") also resolves here: a name from the hosts file answers at once,
-       and a thread could never beat a zero deadline. */
-    if (deadline->end_ns == 0 || zero_timeout)
-        return xsock_os_resolve(host, port, family, out, max, n);
+    /* No deadline: nothing to abandon, so no thread. */
+    if (deadline->end_ns == 0) return xsock_os_resolve(host, port, family, out, max, n);
 
     resolve_job *job = job_new(host, port, family);
     if (!job) return XSOCK_ENOMEM;
@@ -85,11 +84,17 @@ int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const ch
         return rc;
     }
     int done = 0;
-    while (!done && !xsock__deadline_expired(deadline))
-        done = xsock_os_event_wait(job->done, xsock__deadline_left_ms(deadline));
+    if (zero_timeout) {
+        /* "one try": a name the hosts file knows answers within a few ms;
+           a resolver that must ask the network is not waited for */
+        done = xsock_os_event_wait(job->done, ZERO_TIMEOUT_GRACE_MS);
+    } else {
+        while (!done && !xsock__deadline_expired(deadline))
+            done = xsock_os_event_wait(job->done, xsock__deadline_left_ms(deadline));
+    }
     if (!done) {
         job_release(job); /* the thread frees it when getaddrinfo returns */
-        return XSOCK_ETIMEDOUT;
+        return zero_timeout ? XSOCK_EAGAIN : XSOCK_ETIMEDOUT;
     }
     rc = job->rc;
     if (rc == XSOCK_OK) {

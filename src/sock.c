@@ -63,6 +63,7 @@ static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size
     for (;;) {
         ptrdiff_t n = io(s, buf, len);
         if (n >= 0) return n;
+        if (n == XSOCK__EINTR) continue;
         if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
         int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
         if (rc != XSOCK_OK) return io_fail(s, rc, what);
@@ -219,7 +220,7 @@ static int adopt(xsock **out, xsock_native h, xsock_site site)
         xsock__unreserve();
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
-    rc = xsock__track(h, XSOCK_KIND_ADOPTED, site, out);
+    rc = xsock__track(h, XSOCK_KIND_ADOPTED, site, NULL, NULL, out);
     if (rc == XSOCK_OK) (*out)->adopted_was_blocking = was_blocking;
     return rc;
 }

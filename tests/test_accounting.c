@@ -207,12 +207,36 @@ static void cleanup_counts_leaks(void **state)
     assert_int_equal(xsock_cleanup(), 0);
 }
 
+/* At the limit a name is not even resolved: no OS call at all. */
+static void limit_comes_before_the_resolver(void **state)
+{
+    (void)state;
+    xsock *s = (xsock *)&s;
+    xsock_stats s0, s1;
+    xsock_get_stats(&s0);
+    xsock_set_limit(s0.live > 0 ? s0.live : 1);
+    xsock *hold = NULL;
+    if (s0.live == 0) assert_int_equal(xsock_listen(&hold, "127.0.0.1", 0, 1), XSOCK_OK);
+    xsock_get_stats(&s0);
+    assert_int_equal(xsock_connect(&s, "localhost", 80, 1000), XSOCK_ELIMIT);
+    assert_int_equal(xsock_listen(&s, "localhost", 0, 1), XSOCK_ELIMIT);
+    xsock_dialer *d = xsock_dialer_new();
+    assert_int_equal(xsock_dial(d, &s, "localhost", 80), XSOCK_ELIMIT);
+    xsock_dialer_free(d);
+    xsock_get_stats(&s1);
+    xsock_set_limit(0);
+    assert_null(s);
+    assert_int_equal(s1.os_calls, s0.os_calls);
+    xsock_close(hold);
+}
+
 int main(void)
 {
     xt_crash_guard();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_follow_sockets),
         cmocka_unit_test(limit_refuses_without_os_calls),
+        cmocka_unit_test(limit_comes_before_the_resolver),
         cmocka_unit_test(foreach_sees_kinds_and_sites),
         cmocka_unit_test(report_lines),
         cmocka_unit_test(site_without_tracking_is_a_code_address),

@@ -50,6 +50,11 @@ static void dialer_args(void **state)
     assert_einval(xsock_dialer_set_happy_eyeballs(d, -1));
     assert_einval(xsock_dialer_set_happy_eyeballs(NULL, 10));
     assert_einval(xsock_dial(NULL, &s, "127.0.0.1", 80));
+    assert_null(s); /* every constructor clears *out on failure */
+    s = (xsock *)&s;
+    assert_einval(xsock_dial_at(NULL, &s, "127.0.0.1", 80, "here"));
+    assert_null(s);
+    s = (xsock *)&s;
     assert_einval(xsock_dial(d, NULL, "127.0.0.1", 80));
     assert_einval(xsock_dial(d, &s, NULL, 80));
     assert_null(s);

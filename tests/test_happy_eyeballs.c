@@ -198,6 +198,35 @@ static void families_interleave_after_resolution(void **state)
     xsock_close(l4);
 }
 
+/* At the socket limit there is no slot for a second attempt: the dial goes
+   on one at a time (the pending attempt gets its share) instead of giving
+   up on an address that works (it returned XSOCK_ELIMIT). */
+static void the_limit_makes_attempts_sequential(void **state)
+{
+    (void)state;
+    xt_hang h;
+    xt_hang_open(&h);
+    xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
+    xsock_addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
+    xsock_stats st;
+    xsock_get_stats(&st);
+    xsock_set_limit(st.live + 1);
+    dial_env e;
+    env_start(&e, 3000, 250);
+    double t0 = xt_now_ms();
+    int rc = xsock__connect_addrs(&e.ctx, list, 2, "test", 1, &c);
+    double took = xt_now_ms() - t0;
+    xsock_set_limit(0);
+    print_message("limit live+1, hanging then working, timeout 3000: %s after %.1f ms\n",
+                  xsock_errname(rc), took);
+    assert_int_equal(rc, XSOCK_OK);
+    assert_true(took >= 2000.0 && took < 2700.0);
+    xsock_close(c);
+    xsock_dialer_free(e.d);
+    xsock_close(ok);
+    xt_hang_close(&h);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -209,6 +238,7 @@ int main(void)
         cmocka_unit_test(refused_beats_timed_out),
         cmocka_unit_test(sequential_attempts_share_the_time),
         cmocka_unit_test(families_interleave_after_resolution),
+        cmocka_unit_test(the_limit_makes_attempts_sequential),
     };
     return XT_RUN(tests);
 }

@@ -92,6 +92,21 @@ static void numeric_dial_needs_no_resolver(void **state)
     xsock_close(l);
 }
 
+/* Timeout 0 does not wait for a resolver that has to ask the network. */
+static void zero_timeout_does_not_wait_for_the_resolver(void **state)
+{
+    (void)state;
+    xsock *c = (xsock *)&c;
+    assert_int_equal(xsock_os_inject_delay("resolve", 1500, 0, 1), XSOCK_OK);
+    double t0 = xt_now_ms();
+    assert_int_equal(xsock_connect(&c, "localhost", 80, 0), XSOCK_EAGAIN);
+    double took = xt_now_ms() - t0;
+    print_message("stalled resolver, timeout 0: %.1f ms\n", took);
+    assert_true(took < 100.0);
+    assert_null(c);
+    wait_for_resolver_threads();
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -100,6 +115,7 @@ int main(void)
         cmocka_unit_test_teardown(resolver_errors_cross_the_thread, teardown),
         cmocka_unit_test_teardown(names_resolve_with_and_without_deadline, teardown),
         cmocka_unit_test_teardown(numeric_dial_needs_no_resolver, teardown),
+        cmocka_unit_test_teardown(zero_timeout_does_not_wait_for_the_resolver, teardown),
     };
     return XT_RUN(tests);
 }

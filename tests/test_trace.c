@@ -165,6 +165,35 @@ static void durations_are_measured(void **state)
     xt_hang_close(&h);
 }
 
+static int stats_calls;
+static void stats_hook(void *user, const xsock_trace_event *ev)
+{
+    xsock_stats st;
+    (void)user;
+    (void)ev;
+    xsock_get_stats(&st); /* takes the registry lock */
+    stats_calls++;
+}
+
+/* A report asks the OS for local addresses; that call is traced, and the
+   hook may use the library: nothing is held while it runs (this hung). */
+static void report_runs_hooks_outside_the_lock(void **state)
+{
+    (void)state;
+    xsock *c, *a;
+    xt_pair(&c, &a);
+    stats_calls = 0;
+    xsock_set_trace(stats_hook, NULL);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_true(xsock_report_live(f) >= 2);
+    fclose(f);
+    xsock_set_trace(NULL, NULL);
+    assert_true(stats_calls >= 1);
+    xsock_close(c);
+    xsock_close(a);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -175,6 +204,7 @@ int main(void)
         cmocka_unit_test(optimistic_io_makes_one_call),
         cmocka_unit_test(off_means_no_events_but_counted),
         cmocka_unit_test(durations_are_measured),
+        cmocka_unit_test(report_runs_hooks_outside_the_lock),
     };
     return XT_RUN(tests);
 }
