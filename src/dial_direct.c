@@ -274,6 +274,7 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
             }
             note_failure(&o, p[i].addr, res, xsock__os_error());
             drop(p, &np, i);
+            next_start = 0; /* a failure starts the next address at once (RFC 8305) */
         }
         if (winner) break;
 

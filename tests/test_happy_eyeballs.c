@@ -227,6 +227,33 @@ static void the_limit_makes_attempts_sequential(void **state)
     xt_hang_close(&h);
 }
 
+/* A pending attempt that fails starts the next one at once, even while an
+   older attempt is still pending (it waited for the delay). */
+static void a_pending_failure_does_not_wait_for_the_delay(void **state)
+{
+    (void)state;
+    xt_hang h;
+    xt_hang_open(&h);
+    xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
+    xsock_addr list[3] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok)),
+                          addr("127.0.0.1", xt_port(ok))};
+    dial_env e;
+    env_start(&e, 5000, 250);
+    /* the second attempt connects, but its result says refused */
+    assert_int_equal(xsock_os_inject_fault("connect_result", XSOCK_ECONNREFUSED, 0, 1), XSOCK_OK);
+    double t0 = xt_now_ms();
+    int rc = xsock__connect_addrs(&e.ctx, list, 3, "test", 1, &c);
+    double took = xt_now_ms() - t0;
+    xsock_os_clear_faults();
+    print_message("hang, fails after 250 ms, works: %s after %.1f ms\n", xsock_errname(rc), took);
+    assert_int_equal(rc, XSOCK_OK);
+    assert_true(took >= 250.0 && took < 250.0 + 150.0);
+    xsock_close(c);
+    xsock_dialer_free(e.d);
+    xsock_close(ok);
+    xt_hang_close(&h);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -239,6 +266,7 @@ int main(void)
         cmocka_unit_test(sequential_attempts_share_the_time),
         cmocka_unit_test(families_interleave_after_resolution),
         cmocka_unit_test(the_limit_makes_attempts_sequential),
+        cmocka_unit_test(a_pending_failure_does_not_wait_for_the_delay),
     };
     return XT_RUN(tests);
 }
