@@ -16,14 +16,17 @@ static atomic_uint_fast64_t g_limit;
 static const char *const kind_names[] = {"connecting", "connected", "listening", "accepted",
                                          "adopted"};
 
+static int limit_reached(uint_fast64_t limit)
+{
+    return xsock__fail_msg(XSOCK_ELIMIT, "socket limit %" PRIu64 " reached", (uint64_t)limit);
+}
+
 int xsock__reserve(void)
 {
     uint_fast64_t limit = atomic_load(&g_limit);
     uint_fast64_t cur = atomic_load(&g_slots);
     do {
-        if (limit && cur >= limit)
-            return xsock__fail_msg(XSOCK_ELIMIT, "socket limit %" PRIu64 " reached",
-                                   (uint64_t)limit);
+        if (limit && cur >= limit) return limit_reached(limit);
     } while (!atomic_compare_exchange_weak(&g_slots, &cur, cur + 1));
     return XSOCK_OK;
 }
@@ -31,9 +34,7 @@ int xsock__reserve(void)
 int xsock__check_limit(void)
 {
     uint_fast64_t limit = atomic_load(&g_limit);
-    if (limit && atomic_load(&g_slots) >= limit)
-        return xsock__fail_msg(XSOCK_ELIMIT, "socket limit %" PRIu64 " reached", (uint64_t)limit);
-    return XSOCK_OK;
+    return limit && atomic_load(&g_slots) >= limit ? limit_reached(limit) : XSOCK_OK;
 }
 
 void xsock__unreserve(void)

@@ -217,3 +217,9 @@ int xsock_addr_is_loopback(const xsock_addr *a)
     if (a->family == XSOCK_AF_INET) return a->ip[0] == 127;
     return a->family == XSOCK_AF_INET6 && memcmp(a->ip, v6_loopback, 16) == 0;
 }
+
+void xsock_host_port(char *buf, size_t len, const char *host, uint16_t port)
+{
+    int bracket = strchr(host, ':') != NULL && host[0] != '[';
+    snprintf(buf, len, bracket ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
+}

@@ -27,4 +27,8 @@ int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len);
 
 int xsock_addr_is_loopback(const xsock_addr *a);
 
+/* "host:port" for a host as the caller wrote it: an unbracketed IPv6
+   literal gets its brackets ("[::1]:80"); names and IPv4 stay as given. */
+void xsock_host_port(char *buf, size_t len, const char *host, uint16_t port);
+
 #endif

@@ -29,13 +29,6 @@ static int wait_fail(const xsock_proxy_url *p, int code, const char *doing)
                       what);
 }
 
-/* "host:port" with IPv6 literals bracketed. */
-static void host_port(char *buf, size_t len, const char *host, uint16_t port)
-{
-    int v6 = strchr(host, ':') != NULL && host[0] != '[';
-    snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
-}
-
 /* Build the first message.  socks4:// and socks5:// resolve the target
    here, before any connection to the proxy exists. */
 static int start_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
@@ -155,11 +148,10 @@ int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const
         }
         return rc;
     }
-    char target[300], via[620];
-    host_port(target, sizeof target, host, port);
-    int v6 = strchr(p->host, ':') != NULL;
-    snprintf(via, sizeof via, v6 ? "%s via [%s]:%u" : "%s via %s:%u", target, p->host,
-             (unsigned)p->port);
+    char target[300], proxy[300], via[620];
+    xsock_host_port(target, sizeof target, host, port);
+    xsock_host_port(proxy, sizeof proxy, p->host, p->port);
+    snprintf(via, sizeof via, "%s via %s", target, proxy);
     xsock__set_via(s, xsock__strdup(via)); /* NULL only costs the report its "via" */
     *out = s;
     return XSOCK_OK;

@@ -57,8 +57,9 @@ static int dial_entry(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const
 /* "socket://host:port", an IPv6 literal bracketed, the host as given. */
 static void selector_uri(char *buf, size_t len, const char *host, uint16_t port)
 {
-    int bracket = strchr(host, ':') != NULL && host[0] != '[';
-    snprintf(buf, len, bracket ? "socket://[%s]:%u" : "socket://%s:%u", host, (unsigned)port);
+    char hp[560];
+    xsock_host_port(hp, sizeof hp, host, port);
+    snprintf(buf, len, "socket://%s", hp);
 }
 
 static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *sel,
