@@ -30,6 +30,7 @@ extern "C" {
 #define XSOCK_VERSION_MAJOR 0
 #define XSOCK_VERSION_MINOR 1
 #define XSOCK_VERSION_PATCH 0
+#define XSOCK_VERSION_STRING "0.1.0"
 
 /* ---- Errors ---------------------------------------------------------- */
 
@@ -66,11 +67,12 @@ extern "C" {
     X(XSOCK_EPROXY_ATYPNOTSUP, -29, "proxy: address type not supported")     \
     X(XSOCK_EOS, -30, "operating system error")
 
+/* XSOCK_OK comes last so that no enumerator list ends in a comma (C89). */
 enum {
-    XSOCK_OK = 0,
 #define XSOCK_ENUM_ENTRY_(name, value, text) name = value,
     XSOCK_ERRNO_MAP(XSOCK_ENUM_ENTRY_)
 #undef XSOCK_ENUM_ENTRY_
+    XSOCK_OK = 0
 };
 
 XSOCK_API const char *xsock_strerror(int err);
@@ -81,6 +83,10 @@ XSOCK_API const char *xsock_last_error_detail(void);
 /* ---- Library ----------------------------------------------------------- */
 
 #define XSOCK_INFINITE (-1)
+
+/* The version of the library linked at run time, "MAJOR.MINOR.PATCH"
+   (the header's XSOCK_VERSION_STRING is the one compiled against). */
+XSOCK_API const char *xsock_version(void);
 
 XSOCK_API int xsock_init(void);
 XSOCK_API int xsock_cleanup(void); /* returns the number of sockets still open */
@@ -106,6 +112,13 @@ XSOCK_API ptrdiff_t xsock_send(xsock *s, const void *buf, size_t len, int timeou
 XSOCK_API ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms);
 XSOCK_API int xsock_send_all(xsock *s, const void *buf, size_t len, int timeout_ms);
 XSOCK_API int xsock_recv_all(xsock *s, void *buf, size_t len, int timeout_ms);
+/* The same, and *done (may be NULL) is the number of bytes moved, whatever
+   the result. */
+XSOCK_API int xsock_send_all_ex(xsock *s, const void *buf, size_t len, int timeout_ms,
+                                size_t *done);
+XSOCK_API int xsock_recv_all_ex(xsock *s, void *buf, size_t len, int timeout_ms, size_t *done);
+/* Bytes held by the library for the next recv (a proxy's leftovers). */
+XSOCK_API size_t xsock_buffered(const xsock *s);
 XSOCK_API int xsock_shutdown(xsock *s, int how);
 XSOCK_API int xsock_close(xsock *s);
 XSOCK_API int xsock_local_addr(const xsock *s, char *buf, size_t len);

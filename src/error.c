@@ -101,6 +101,16 @@ int xsock__fail_text(int code, int os_error, const char *text)
     return code;
 }
 
+void xsock__detail_append(const char *fmt, ...)
+{
+    size_t used = strlen(tl_detail);
+    if (used + 1 >= sizeof tl_detail) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tl_detail + used, sizeof tl_detail - used, fmt, ap);
+    va_end(ap);
+}
+
 char *xsock__strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -58,3 +58,8 @@ int xsock_cleanup(void)
     xsock_os_unlock(XSOCK_LOCK_INIT);
     return leaks > (size_t)INT32_MAX ? INT32_MAX : (int)leaks;
 }
+
+const char *xsock_version(void)
+{
+    return XSOCK_VERSION_STRING;
+}

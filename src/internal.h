@@ -39,6 +39,8 @@ int xsock__fail(int code, int os_error, const char *fmt, ...) XSOCK_PRINTF(3, 4)
 int xsock__fail_msg(int code, const char *fmt, ...) XSOCK_PRINTF(2, 3);
 /* Set the detail verbatim. */
 int xsock__fail_text(int code, int os_error, const char *text);
+/* Add to the end of the current detail (the code and OS error stay). */
+void xsock__detail_append(const char *fmt, ...) XSOCK_PRINTF(1, 2);
 void xsock__set_os_error(int os_error); /* backends, on every failed call */
 int xsock__os_error(void);              /* the last one recorded on this thread */
 

@@ -92,34 +92,61 @@ ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
                          "recv from");
 }
 
+/* Every failure says how far it got, and *done always holds the count
+   (Java's bytesTransferred): a caller never loses bytes already moved. */
 static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
-                        int timeout_ms, const char *what)
+                        int timeout_ms, const char *what, size_t *done_out)
 {
+    size_t done = 0;
+    if (done_out) *done_out = 0;
     int rc = check_io(s, buf, len, timeout_ms, what);
     if (rc != XSOCK_OK) return rc;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    size_t done = 0;
     while (done < len) {
         ptrdiff_t n = transfer_once(s, io, events, buf + done, len - done, &d, timeout_ms == 0,
                                     what);
-        if (n < 0) return (int)n;
-        if (n == 0)
-            return xsock__fail_msg(XSOCK_ECLOSED, "%s: peer closed after %zu of %zu bytes", what,
-                                   done, len);
+        if (n < 0) {
+            rc = (int)n;
+            break;
+        }
+        if (n == 0) {
+            rc = xsock__fail_msg(XSOCK_ECLOSED, "%s: peer closed after %zu of %zu bytes", what,
+                                 done, len);
+            break;
+        }
         done += (size_t)n;
+        if (done_out) *done_out = done;
     }
-    return XSOCK_OK;
+    if (rc < 0 && rc != XSOCK_ECLOSED) xsock__detail_append(" after %zu of %zu bytes", done, len);
+    return rc;
 }
 
 int xsock_send_all(xsock *s, const void *buf, size_t len, int timeout_ms)
 {
-    return transfer_all(s, send_io, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms, "send to");
+    return transfer_all(s, send_io, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms,
+                        "send to", NULL);
 }
 
 int xsock_recv_all(xsock *s, void *buf, size_t len, int timeout_ms)
 {
-    return transfer_all(s, recv_io, XSOCK_POLLIN, buf, len, timeout_ms, "recv from");
+    return transfer_all(s, recv_io, XSOCK_POLLIN, buf, len, timeout_ms, "recv from", NULL);
+}
+
+int xsock_send_all_ex(xsock *s, const void *buf, size_t len, int timeout_ms, size_t *done)
+{
+    return transfer_all(s, send_io, XSOCK_POLLOUT, (char *)(uintptr_t)buf, len, timeout_ms,
+                        "send to", done);
+}
+
+int xsock_recv_all_ex(xsock *s, void *buf, size_t len, int timeout_ms, size_t *done)
+{
+    return transfer_all(s, recv_io, XSOCK_POLLIN, buf, len, timeout_ms, "recv from", done);
+}
+
+size_t xsock_buffered(const xsock *s)
+{
+    return s && s->pending ? s->pending_len - s->pending_off : 0;
 }
 
 int xsock_shutdown(xsock *s, int how)
@@ -240,6 +267,12 @@ int xsock_adopt_at(xsock **out, xsock_native h, const char *where)
 xsock_native xsock_release(xsock *s)
 {
     if (!s) return XSOCK_INVALID_NATIVE;
+    size_t held = xsock_buffered(s);
+    if (held) {
+        /* the handle alone would lose them: read them first */
+        xsock__fail_msg(XSOCK_EINVAL, "release: %zu bytes still buffered (read them first)", held);
+        return XSOCK_INVALID_NATIVE;
+    }
     xsock_native h = s->handle;
     /* an adopted handle goes back in the mode it came in */
     if (s->adopted_was_blocking) xsock_os_set_blocking(h, 1);
