@@ -199,9 +199,24 @@ int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len)
     return XSOCK_OK;
 }
 
+/* An IPv4 peer seen through a dual-stack socket (::ffff:a.b.c.d) is shown
+   as the IPv4 address it is, as Go and Java show it. */
+static int v4_mapped(const xsock_addr *a, xsock_addr *v4)
+{
+    static const uint8_t prefix[12] = {[10] = 0xff, [11] = 0xff};
+    if (a->family != XSOCK_AF_INET6 || memcmp(a->ip, prefix, sizeof prefix) != 0) return 0;
+    memset(v4, 0, sizeof *v4);
+    v4->family = XSOCK_AF_INET;
+    v4->port = a->port;
+    memcpy(v4->ip, a->ip + 12, 4);
+    return 1;
+}
+
 int xsock_addr_format(const xsock_addr *a, char *buf, size_t len)
 {
     char ip[XSOCK_ADDRSTRLEN], tmp[XSOCK_ADDRSTRLEN + 8];
+    xsock_addr v4;
+    if (v4_mapped(a, &v4)) a = &v4;
     int rc = xsock_addr_format_ip(a, ip, sizeof ip);
     if (rc != XSOCK_OK) return rc;
     snprintf(tmp, sizeof tmp, a->family == XSOCK_AF_INET6 ? "[%s]:%u" : "%s:%u", ip,

@@ -32,6 +32,8 @@ int xsock__check_timeout(int timeout_ms)
     return XSOCK_OK;
 }
 
+/* After an interruption the time left is recomputed, and a deadline that
+   passed meanwhile ends the wait: signals never stretch a call. */
 int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_timeout,
                 short *revents)
 {
@@ -46,8 +48,7 @@ int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_
             if (revents) *revents = e.revents;
             return XSOCK_OK;
         }
-        if (rc == XSOCK__EINTR) continue;
-        if (rc < 0) return rc;
+        if (rc < 0 && rc != XSOCK__EINTR) return rc;
         if (zero_timeout) return XSOCK_EAGAIN;
         /* the OS may wake a little early; the deadline, not poll, decides */
         if (xsock__deadline_expired(d)) return XSOCK_ETIMEDOUT;

@@ -118,15 +118,34 @@ typedef struct attempt {
     uint64_t give_up_ns; /* sequential mode: end of this attempt's share */
 } attempt;
 
+/* A dial over several addresses: what is pending, what comes next, and
+   what every finished attempt said. */
+typedef struct dial_state {
+    const xsock_dial_ctx *ctx;
+    const xsock_addr *addrs;
+    size_t n, next;
+    attempt p[MAX_ADDRS];
+    xsock_os_pollent ents[MAX_ADDRS];
+    size_t np;
+    uint64_t delay_ns, next_start;
+    size_t skipped; /* addresses the local address cannot reach: no attempts */
+    outcome o;
+    xsock *winner;
+} dial_state;
+
 static int bind_local(const xsock_dialer *d, xsock_native h, const xsock_addr *to)
 {
     xsock_addr local = d->local;
-    if (d->local_any) {
+    if (d->local_any)
         xsock_addr_parse(to->family == XSOCK_AF_INET6 ? "::" : "0.0.0.0", d->local.port, &local);
-    } else if (local.family != to->family) {
-        return XSOCK_EAFNOSUPPORT;
-    }
     return xsock_os_bind(h, &local);
+}
+
+/* A local address of the other family cannot reach this one: no attempt,
+   no OS call, no part in the error ranking. */
+static int unreachable_from_local(const xsock_dialer *d, const xsock_addr *a)
+{
+    return d->has_local && !d->local_any && d->local.family != a->family;
 }
 
 /* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
@@ -136,8 +155,6 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
     xsock_native h;
     xsock *s;
     const xsock_dialer *d = ctx->opts;
-    if (d->has_local && !d->local_any && d->local.family != a->family)
-        return XSOCK_EAFNOSUPPORT; /* skip: no OS call for an address we cannot bind for */
     int rc = xsock__reserve();
     if (rc != XSOCK_OK) return rc;
     if ((rc = xsock_os_socket(a->family, &h)) != XSOCK_OK) {
@@ -147,8 +164,6 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
     if ((rc = xsock__track(h, XSOCK_KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
     if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) goto fail;
     rc = xsock_os_connect(h, a);
-    /* an interrupted connect goes on in the background (POSIX) */
-    if (rc == XSOCK__EINTR) rc = XSOCK__EINPROGRESS;
     if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK_KIND_CONNECTED);
     if (rc == XSOCK_OK || rc == XSOCK__EINPROGRESS) {
         *out = s;
@@ -176,10 +191,18 @@ static uint64_t give_up_time(uint64_t now, uint64_t end, size_t remaining)
     return now + share;
 }
 
-static void drop(attempt *p, size_t *np, size_t i)
+static void drop(dial_state *st, size_t i)
 {
-    xsock_close(p[i].s);
-    p[i] = p[--*np];
+    xsock_close(st->p[i].s);
+    st->p[i] = st->p[--st->np];
+}
+
+static void drop_all(dial_state *st, int err)
+{
+    while (st->np > 0) {
+        if (err) note_failure(&st->o, st->p[st->np - 1].addr, err, 0);
+        drop(st, st->np - 1);
+    }
 }
 
 /* A failure that ends the whole dial rather than one attempt.  The limit
@@ -189,133 +212,207 @@ static int fatal(int err, size_t pending)
     return err == XSOCK_ENOMEM || (err == XSOCK_ELIMIT && pending == 0);
 }
 
+/* With a fixed local port, two attempts of one family would share it
+   (and [::]:P is not dual-stack here, see xsock_os_bind): one at a time. */
+static int port_shared_with_pending(const dial_state *st, const xsock_addr *a)
+{
+    const xsock_dialer *d = st->ctx->opts;
+    if (!d->has_local || d->local.port == 0) return 0;
+    for (size_t i = 0; i < st->np; i++)
+        if (st->p[i].addr->family == a->family) return 1;
+    return 0;
+}
+
+/* The next address may start: none pending, or the happy-eyeballs delay
+   passed, and it would not collide with an attempt of our own. */
+static int may_start_next(const dial_state *st, uint64_t now)
+{
+    if (st->next >= st->n) return 0;
+    if (st->np > 0 && !(st->delay_ns && now >= st->next_start)) return 0;
+    return !port_shared_with_pending(st, &st->addrs[st->next]);
+}
+
+static void add_pending(dial_state *st, xsock *s, const xsock_addr *a, uint64_t now)
+{
+    attempt *t = &st->p[st->np++];
+    t->s = s;
+    t->addr = a;
+    t->give_up_ns = st->delay_ns ? 0 : give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + 1);
+    st->next_start = now + st->delay_ns;
+}
+
+/* Start what may start now.  XSOCK_OK to go on waiting, or a code that
+   ends the dial. */
+static int start_attempts(dial_state *st)
+{
+    uint64_t now = xsock_os_monotonic_ns();
+    while (!st->winner && may_start_next(st, now)) {
+        const xsock_addr *a = &st->addrs[st->next++];
+        if (unreachable_from_local(st->ctx->opts, a)) {
+            st->skipped++;
+            continue;
+        }
+        xsock *s = NULL;
+        int rc = attempt_start(st->ctx, a, &s);
+        if (rc == XSOCK_OK) {
+            st->winner = s;
+        } else if (rc == XSOCK__EINPROGRESS) {
+            add_pending(st, s, a, now);
+        } else if (rc == XSOCK_ELIMIT && st->np > 0) {
+            /* No slot for a parallel attempt: this address waits for one,
+               and the dial goes on one at a time, so the pending attempts
+               get shares, not the whole deadline. */
+            st->next--;
+            st->delay_ns = 0;
+            for (size_t i = 0; i < st->np; i++)
+                st->p[i].give_up_ns = give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + st->np);
+            break;
+        } else {
+            note_failure(&st->o, a, rc, xsock__os_error());
+            if (fatal(rc, st->np)) return rc;
+        }
+        now = xsock_os_monotonic_ns();
+    }
+    return XSOCK_OK;
+}
+
+/* How long the next wait may take: until the deadline, the next
+   happy-eyeballs start, or the first share to end. */
+static int wait_ms(const dial_state *st, uint64_t now)
+{
+    if (st->ctx->zero_timeout) return 0;
+    uint64_t wake = st->ctx->deadline.end_ns;
+    if (st->next < st->n && st->delay_ns && !port_shared_with_pending(st, &st->addrs[st->next]) &&
+        (!wake || st->next_start < wake))
+        wake = st->next_start;
+    for (size_t i = 0; !st->delay_ns && i < st->np; i++)
+        if (st->p[i].give_up_ns && (!wake || st->p[i].give_up_ns < wake)) wake = st->p[i].give_up_ns;
+    if (!wake) return -1;
+    return wake <= now ? 0 : (int)((wake - now + NS_PER_MS - 1) / NS_PER_MS);
+}
+
+/* The OS gave up on its own (Linux abandons a SYN after its retries) while
+   the deadline still has time: that is no timeout of the call, so the
+   same address is tried again on a new socket.  1 if it was. */
+static int retry_abandoned(dial_state *st, size_t i, int res)
+{
+    if (res != XSOCK_ETIMEDOUT || xsock__deadline_expired(&st->ctx->deadline)) return 0;
+    xsock *s = NULL;
+    const xsock_addr *a = st->p[i].addr;
+    uint64_t give_up = st->p[i].give_up_ns;
+    xsock_close(st->p[i].s);
+    int rc = attempt_start(st->ctx, a, &s);
+    if (rc == XSOCK_OK) {
+        st->winner = s;
+        st->p[i] = st->p[--st->np];
+    } else if (rc == XSOCK__EINPROGRESS) {
+        st->p[i].s = s;
+        st->p[i].give_up_ns = give_up;
+    } else {
+        note_failure(&st->o, a, rc, xsock__os_error());
+        st->p[i] = st->p[--st->np];
+    }
+    return 1;
+}
+
+/* Collect the attempts that finished.  ents[] keeps the order of p[]
+   until the first removal, so walk backwards. */
+static void reap(dial_state *st, int ready)
+{
+    for (size_t i = st->np; ready > 0 && i-- > 0 && !st->winner;) {
+        if (!st->ents[i].revents) continue;
+        int res = xsock_os_connect_result(st->p[i].s->handle);
+        if (res == XSOCK_OK) {
+            st->winner = st->p[i].s;
+            xsock__set_kind(st->winner, XSOCK_KIND_CONNECTED);
+            st->p[i] = st->p[--st->np];
+        } else if (!retry_abandoned(st, i, res)) {
+            note_failure(&st->o, st->p[i].addr, res, xsock__os_error());
+            drop(st, i);
+            st->next_start = 0; /* a failure starts the next address at once (RFC 8305) */
+        }
+    }
+}
+
+/* Sequential mode: an attempt whose share ran out gives way to the next. */
+static void expire_shares(dial_state *st, uint64_t now)
+{
+    for (size_t i = st->np; !st->delay_ns && st->next < st->n && i-- > 0;) {
+        if (st->p[i].give_up_ns && now >= st->p[i].give_up_ns) {
+            note_failure(&st->o, st->p[i].addr, XSOCK_ETIMEDOUT, 0);
+            drop(st, i);
+        }
+    }
+}
+
+/* One wait over every pending attempt.  XSOCK_OK to go on, or a code that
+   ends the dial. */
+static int wait_round(dial_state *st)
+{
+    uint64_t now = xsock_os_monotonic_ns();
+    int ms = wait_ms(st, now);
+    for (size_t i = 0; i < st->np; i++) {
+        st->ents[i].handle = st->p[i].s->handle;
+        st->ents[i].events = XSOCK_OS_WAIT_CONNECT;
+        st->ents[i].revents = 0;
+    }
+    int ready = xsock_os_poll(st->ents, st->np, ms);
+    if (ready < 0 && ready != XSOCK__EINTR)
+        return xsock__fail(ready, xsock__os_error(), "poll of %zu connecting sockets", st->np);
+    if (ready > 0) reap(st, ready);
+    if (st->winner) return XSOCK_OK;
+    now = xsock_os_monotonic_ns();
+    if (st->ctx->zero_timeout) {
+        if (st->np == 0) return XSOCK_OK;
+        drop_all(st, XSOCK_EAGAIN);
+        return xsock__fail_msg(XSOCK_EAGAIN, "connect: still in progress");
+    }
+    if (st->ctx->deadline.end_ns && now >= st->ctx->deadline.end_ns) {
+        drop_all(st, XSOCK_ETIMEDOUT);
+        st->next = st->n; /* nothing more starts after the deadline */
+        return XSOCK_OK;
+    }
+    expire_shares(st, now);
+    return XSOCK_OK;
+}
+
 int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out)
 {
-    attempt p[MAX_ADDRS];
-    xsock_os_pollent ents[MAX_ADDRS];
-    size_t np = 0, next = 0;
-    uint64_t next_start = 0;
-    outcome o;
-    memset(&o, 0, sizeof o);
-    uint64_t delay_ns = (uint64_t)ctx->opts->he_delay_ms * NS_PER_MS;
-    const uint64_t end = ctx->deadline.end_ns;
-    xsock *winner = NULL;
-    int rc = XSOCK_OK, aborted = 0;
+    dial_state st;
+    st.ctx = ctx;
+    st.addrs = addrs;
+    st.n = n;
+    st.next = st.np = st.skipped = 0;
+    st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * NS_PER_MS;
+    st.next_start = 0;
+    st.winner = NULL;
+    st.o.tried = st.o.len = 0;
+    st.o.best = st.o.best_os = 0;
+    st.o.list[0] = '\0';
     *out = NULL;
 
-    while (!winner) {
-        uint64_t now = xsock_os_monotonic_ns();
-        /* start attempts: when none is pending, or the happy-eyeballs delay passed */
-        while (next < n && (np == 0 || (delay_ns && now >= next_start))) {
-            const xsock_addr *a = &addrs[next++];
-            xsock *s = NULL;
-            rc = attempt_start(ctx, a, &s);
-            if (rc == XSOCK_OK) {
-                winner = s;
-                break;
-            }
-            if (rc == XSOCK__EINPROGRESS) {
-                p[np].s = s;
-                p[np].addr = a;
-                p[np].give_up_ns = delay_ns ? 0 : give_up_time(now, end, n - next + 1);
-                np++;
-                next_start = now + delay_ns;
-            } else if (rc == XSOCK_ELIMIT && np > 0) {
-                /* No slot for a parallel attempt: this address waits for
-                   one, and the dial goes on one at a time, so the pending
-                   attempts get shares, not the whole deadline. */
-                next--;
-                delay_ns = 0;
-                for (size_t i = 0; i < np; i++) p[i].give_up_ns = give_up_time(now, end, n - next + np);
-                break;
-            } else {
-                note_failure(&o, a, rc, xsock__os_error());
-                if (fatal(rc, np)) {
-                    aborted = 1;
-                    goto out;
-                }
-            }
-            now = xsock_os_monotonic_ns();
-        }
-        if (winner || np == 0) break;
-
-        uint64_t wake = end;
-        if (next < n && delay_ns && (!wake || next_start < wake)) wake = next_start;
-        for (size_t i = 0; !delay_ns && i < np; i++)
-            if (p[i].give_up_ns && (!wake || p[i].give_up_ns < wake)) wake = p[i].give_up_ns;
-        int wait_ms = -1;
-        if (ctx->zero_timeout)
-            wait_ms = 0;
-        else if (wake)
-            wait_ms = wake <= now ? 0 : (int)((wake - now + NS_PER_MS - 1) / NS_PER_MS);
-
-        for (size_t i = 0; i < np; i++) {
-            ents[i].handle = p[i].s->handle;
-            ents[i].events = XSOCK_OS_WAIT_CONNECT;
-            ents[i].revents = 0;
-        }
-        int ready = xsock_os_poll(ents, np, wait_ms);
-        if (ready == XSOCK__EINTR) continue;
-        if (ready < 0) {
-            rc = xsock__fail(ready, xsock__os_error(), "poll of %zu connecting sockets", np);
-            aborted = 1;
-            goto out;
-        }
-        /* ents[] keeps the order of p[] until the first drop, so walk backwards */
-        for (size_t i = np; ready > 0 && i-- > 0;) {
-            if (!ents[i].revents) continue;
-            int res = xsock_os_connect_result(p[i].s->handle);
-            if (res == XSOCK_OK) {
-                winner = p[i].s;
-                xsock__set_kind(winner, XSOCK_KIND_CONNECTED);
-                p[i] = p[--np];
-                break;
-            }
-            note_failure(&o, p[i].addr, res, xsock__os_error());
-            drop(p, &np, i);
-            next_start = 0; /* a failure starts the next address at once (RFC 8305) */
-        }
-        if (winner) break;
-
-        now = xsock_os_monotonic_ns();
-        if (ctx->zero_timeout) {
-            if (np > 0) {
-                while (np > 0) {
-                    note_failure(&o, p[np - 1].addr, XSOCK_EAGAIN, 0);
-                    drop(p, &np, np - 1);
-                }
-                rc = XSOCK_EAGAIN;
-                goto out;
-            }
-            continue;
-        }
-        if (end && now >= end) {
-            while (np > 0) {
-                note_failure(&o, p[np - 1].addr, XSOCK_ETIMEDOUT, 0);
-                drop(p, &np, np - 1);
-            }
-            break;
-        }
-        for (size_t i = np; !delay_ns && next < n && i-- > 0;) {
-            if (p[i].give_up_ns && now >= p[i].give_up_ns) {
-                note_failure(&o, p[i].addr, XSOCK_ETIMEDOUT, 0);
-                drop(p, &np, i);
-            }
-        }
+    int rc = XSOCK_OK;
+    while (!st.winner && rc == XSOCK_OK) {
+        rc = start_attempts(&st);
+        if (rc != XSOCK_OK || st.winner || st.np == 0) break;
+        rc = wait_round(&st);
     }
-
-out:
-    while (np > 0) drop(p, &np, np - 1);
-    if (winner) {
-        *out = winner;
+    drop_all(&st, 0);
+    if (st.winner) {
+        *out = st.winner;
         return XSOCK_OK;
     }
-    if (aborted) return rc;
     if (rc == XSOCK_EAGAIN)
         return xsock__fail_msg(XSOCK_EAGAIN, "connect %s port %u: still in progress", host,
                                (unsigned)port);
-    return report(&o, host, port);
+    if (rc != XSOCK_OK && st.o.tried == 0) return rc;
+    if (rc != XSOCK_OK && rc != XSOCK_ELIMIT && rc != XSOCK_ENOMEM) return rc;
+    if (st.o.tried == 0)
+        return xsock__fail_msg(XSOCK_EAFNOSUPPORT,
+                               "connect %s port %u: no address of the local address's family",
+                               host, (unsigned)port);
+    return report(&st.o, host, port);
 }
 
 int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out)

@@ -84,6 +84,7 @@ static int dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t p
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "connect: NULL out");
     *out = NULL;
     if (!host) return xsock__fail_msg(XSOCK_EINVAL, "connect: NULL host");
+    if (port == 0) return xsock__fail_msg(XSOCK_EINVAL, "connect %s: port 0", host);
     int rc = xsock__check_timeout(timeout_ms);
     if (rc != XSOCK_OK) return rc;
     if ((rc = xsock__ensure_init()) != XSOCK_OK) return rc;

@@ -61,6 +61,15 @@ int xsock__os_error(void)
     return tl_os_error;
 }
 
+/* The one gate every failure passes on its way out: the backend's
+   internal results never reach an application. */
+static int public_code(int code)
+{
+    if (code == XSOCK__EINPROGRESS) return XSOCK_EAGAIN;
+    if (code == XSOCK__EINTR || code < XSOCK_EOS) return XSOCK_EOS;
+    return code;
+}
+
 XSOCK_PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
@@ -77,6 +86,7 @@ static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 int xsock__fail(int code, int os_error, const char *fmt, ...)
 {
     va_list ap;
+    code = public_code(code);
     va_start(ap, fmt);
     tl_os_error = os_error;
     vrecord(code, os_error, fmt, ap);
@@ -87,6 +97,7 @@ int xsock__fail(int code, int os_error, const char *fmt, ...)
 int xsock__fail_msg(int code, const char *fmt, ...)
 {
     va_list ap;
+    code = public_code(code);
     va_start(ap, fmt);
     tl_os_error = 0;
     vrecord(code, 0, fmt, ap);
@@ -98,7 +109,7 @@ int xsock__fail_text(int code, int os_error, const char *text)
 {
     tl_os_error = os_error;
     snprintf(tl_detail, sizeof tl_detail, "%s", text);
-    return code;
+    return public_code(code);
 }
 
 void xsock__detail_append(const char *fmt, ...)

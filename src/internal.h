@@ -82,6 +82,7 @@ struct xsock {
     struct xsock *prev, *next; /* registry list, under XSOCK_LOCK_REGISTRY */
     atomic_int kind;
     int adopted_was_blocking;
+    int dead, dead_os; /* the OS declared the connection dead, and its code */
     int has_local, has_peer;
     xsock_addr local, peer;
     const char *site;    /* "file.c:LINE", or NULL */

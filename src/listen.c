@@ -3,6 +3,27 @@
 
 #include "internal.h"
 
+#define LISTEN_MAX_ADDRS 32
+
+/* A name listens on its first IPv4 address when it has one, else on its
+   first address (Go's and Java's rule): "localhost" listens on 127.0.0.1,
+   which both "127.0.0.1" and a happy-eyeballs dial of "localhost" reach. */
+static int listen_address(const char *host, uint16_t port, xsock_addr *at)
+{
+    xsock_addr addrs[LISTEN_MAX_ADDRS];
+    size_t n = 0;
+    int rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, addrs, LISTEN_MAX_ADDRS, &n);
+    if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
+    *at = addrs[0];
+    for (size_t i = 0; i < n; i++) {
+        if (addrs[i].family == XSOCK_AF_INET) {
+            *at = addrs[i];
+            break;
+        }
+    }
+    return XSOCK_OK;
+}
+
 static int listen_site(xsock **out, const char *host, uint16_t port, int backlog, xsock_site site)
 {
     xsock_addr at;
@@ -20,10 +41,8 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
         xsock_addr_parse("::", port, &at);
         dual_stack = 1;
     } else if (xsock_addr_parse(host, port, &at) != XSOCK_OK) {
-        size_t n = 0;
         if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "listen: empty host");
-        rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, &at, 1, &n);
-        if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
+        if ((rc = listen_address(host, port, &at)) != XSOCK_OK) return rc;
     }
 
     if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
@@ -67,22 +86,23 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
 
     char where[XSOCK_ADDRSTRLEN] = "?";
     if (l->has_local) xsock_addr_format(&l->local, where, sizeof where);
-    /* at the limit the connection stays queued in the OS */
-    if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
-
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
     xsock_native h;
     xsock_addr peer;
     for (;;) {
+        /* a slot only for the call that makes a socket: a waiting accept
+           holds none, and at the limit the connection stays queued */
+        if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
         rc = xsock_os_accept(l->handle, &h, &peer);
         if (rc == XSOCK_OK) break;
-        if (rc == XSOCK_EAGAIN) rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
-        /* a connection reset while queued is the client's problem, not
-           ours; an interrupted accept is simply tried again */
-        if (rc == XSOCK_ECONNABORTED || rc == XSOCK__EINTR) continue;
-        if (rc == XSOCK_OK) continue;
         xsock__unreserve();
+        /* a connection reset while queued is the client's problem, not ours */
+        if (rc == XSOCK_ECONNABORTED) continue;
+        if (rc == XSOCK_EAGAIN) {
+            rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
+            if (rc == XSOCK_OK) continue;
+        }
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
             return xsock__fail_msg(rc, "accept on %s", where);
         return xsock__fail(rc, xsock__os_error(), "accept on %s", where);

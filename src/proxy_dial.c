@@ -59,7 +59,9 @@ static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p,
 {
     xsock_addr addrs[MAX_ADDRS];
     size_t n = 0;
-    int rc = xsock__resolve_family(ctx, p->host, p->port, ctx->opts->family, addrs, MAX_ADDRS, &n);
+    /* the family preference is about the target: the proxy is reached
+       over whatever family its own address has */
+    int rc = xsock__resolve_family(ctx, p->host, p->port, XSOCK_AF_UNSPEC, addrs, MAX_ADDRS, &n);
     if (rc == XSOCK_OK) rc = xsock__connect_addrs(ctx, addrs, n, p->host, p->port, out);
     if (rc == XSOCK_OK) return rc;
     char what[520];

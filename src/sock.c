@@ -34,9 +34,31 @@ static int io_fail(const xsock *s, int code, const char *what)
 
 typedef ptrdiff_t (*io_fn)(xsock *s, void *buf, size_t len);
 
+/* An established connection the OS declared dead (a keepalive or
+   retransmission timeout, ETIMEDOUT; WSAECONNABORTED) is no timeout of the
+   call: XSOCK_ECONNABORTED with the OS code, on this call and every later
+   one (the OS itself would report EOF next, which reads as a clean close). */
+static ptrdiff_t os_io_result(xsock *s, ptrdiff_t n)
+{
+    if (n >= 0) return n;
+    if (n == XSOCK_ETIMEDOUT || n == XSOCK_ECONNABORTED) {
+        s->dead = 1;
+        s->dead_os = xsock__os_error();
+        return XSOCK_ECONNABORTED;
+    }
+    return n;
+}
+
+static int dead_result(const xsock *s)
+{
+    xsock__set_os_error(s->dead_os);
+    return XSOCK_ECONNABORTED;
+}
+
 static ptrdiff_t send_io(xsock *s, void *buf, size_t len)
 {
-    return xsock_os_send(s->handle, buf, len);
+    if (s->dead) return dead_result(s);
+    return os_io_result(s, xsock_os_send(s->handle, buf, len));
 }
 
 /* Bytes that came in with a proxy's reply are the stream's first bytes. */
@@ -53,7 +75,8 @@ static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
         }
         return (ptrdiff_t)n;
     }
-    return xsock_os_recv(s->handle, buf, len);
+    if (s->dead) return dead_result(s);
+    return os_io_result(s, xsock_os_recv(s->handle, buf, len));
 }
 
 /* One transfer of at least one byte (or EOF) within the deadline. */
@@ -63,7 +86,6 @@ static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size
     for (;;) {
         ptrdiff_t n = io(s, buf, len);
         if (n >= 0) return n;
-        if (n == XSOCK__EINTR) continue;
         if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
         int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
         if (rc != XSOCK_OK) return io_fail(s, rc, what);
@@ -242,9 +264,14 @@ static int adopt(xsock **out, xsock_native h, xsock_site site)
     int rc = xsock__ensure_init();
     if (rc != XSOCK_OK) return rc;
     if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
+    xsock__set_os_error(0); /* a refusal that made no failing OS call has no OS code */
     rc = xsock_os_adopt(h, &listening, &was_blocking);
     if (rc != XSOCK_OK) {
         xsock__unreserve();
+        if (rc == XSOCK_EINVAL)
+            return xsock__fail(rc, xsock__os_error(),
+                               "adopt handle %llu: not a TCP socket over IPv4 or IPv6",
+                               (unsigned long long)h);
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
     rc = xsock__track(h, XSOCK_KIND_ADOPTED, site, NULL, NULL, out);
@@ -282,53 +309,80 @@ xsock_native xsock_release(xsock *s)
 
 #define POLL_STACK 16
 
-int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
+/* poll(2) with no descriptors: the timeout passes, nothing is ready. */
+static int poll_nothing(int timeout_ms)
 {
-    xsock_os_pollent stack[POLL_STACK], *ents = stack;
-    if (!fds || n == 0) return xsock__fail_msg(XSOCK_EINVAL, "poll: no sockets");
-    int rc = xsock__check_timeout(timeout_ms);
-    if (rc != XSOCK_OK) return rc;
-    if (n > (size_t)INT32_MAX) return xsock__fail_msg(XSOCK_EINVAL, "poll: too many sockets");
-    if (n > POLL_STACK && !(ents = malloc(n * sizeof *ents)))
-        return xsock__fail_msg(XSOCK_ENOMEM, "poll of %zu sockets", n);
-
-    /* a socket holding tunnel bytes is readable now: then nobody waits */
-    int buffered = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fds[i].sock && fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) buffered = 1;
-    if (buffered) timeout_ms = 0;
-
+    if (timeout_ms == 0) return 0;
+    xsock_os_event *never = xsock_os_event_new();
+    if (!never) return xsock__fail_msg(XSOCK_ENOMEM, "poll of no sockets");
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
+    while (!xsock_os_event_wait(never, xsock__deadline_left_ms(&d)) && !xsock__deadline_expired(&d))
+        ;
+    xsock_os_event_free(never);
+    return 0;
+}
+
+/* Ready count over the entries with a socket; a socket holding tunnel
+   bytes is readable now, so then nobody waits. */
+static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int timeout_ms)
+{
+    xsock_os_pollent stack[POLL_STACK], *ents = stack;
+    if (used > POLL_STACK && !(ents = malloc(used * sizeof *ents)))
+        return xsock__fail_msg(XSOCK_ENOMEM, "poll of %zu sockets", used);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!fds[i].sock) continue;
+        ents[k].handle = fds[i].sock->handle;
+        ents[k].events = fds[i].events & (XSOCK_POLLIN | XSOCK_POLLOUT);
+        ents[k].revents = 0;
+        k++;
+    }
+    if (buffered) timeout_ms = 0;
+    xsock_deadline d;
+    xsock__deadline_start(&d, timeout_ms);
+    int rc;
     for (;;) {
-        size_t used = 0;
-        for (size_t i = 0; i < n; i++) {
-            fds[i].revents = 0;
-            if (!fds[i].sock) continue;
-            ents[used].handle = fds[i].sock->handle;
-            ents[used].events = fds[i].events & (XSOCK_POLLIN | XSOCK_POLLOUT);
-            ents[used].revents = 0;
-            used++;
-        }
-        rc = used ? xsock_os_poll(ents, used, xsock__deadline_left_ms(&d))
-                  : xsock__fail_msg(XSOCK_EINVAL, "poll: every entry is NULL");
-        if (rc == XSOCK__EINTR) continue;
-        if (rc > 0 || (rc == 0 && (timeout_ms == 0 || xsock__deadline_expired(&d)))) break;
-        if (rc < 0) {
+        rc = xsock_os_poll(ents, used, xsock__deadline_left_ms(&d));
+        if (rc > 0) break;
+        if (rc < 0 && rc != XSOCK__EINTR) {
             rc = xsock__fail(rc, xsock__os_error(), "poll of %zu sockets", used);
+            break;
+        }
+        /* nothing ready, or interrupted: only the deadline ends the wait */
+        if (timeout_ms == 0 || xsock__deadline_expired(&d)) {
+            rc = 0;
             break;
         }
     }
     if (rc >= 0) {
-        size_t used = 0;
         rc = 0;
+        k = 0;
         for (size_t i = 0; i < n; i++) {
             if (!fds[i].sock) continue;
-            fds[i].revents = ents[used++].revents;
+            fds[i].revents = ents[k++].revents;
             if (fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) fds[i].revents |= XSOCK_POLLIN;
             rc += fds[i].revents != 0;
         }
     }
     if (ents != stack) free(ents);
     return rc;
+}
+
+int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
+{
+    int rc = xsock__check_timeout(timeout_ms);
+    if (rc != XSOCK_OK) return rc;
+    if (!fds && n) return xsock__fail_msg(XSOCK_EINVAL, "poll: NULL array of %zu entries", n);
+    if (n > (size_t)INT32_MAX) return xsock__fail_msg(XSOCK_EINVAL, "poll: too many sockets");
+    size_t used = 0;
+    int buffered = 0;
+    for (size_t i = 0; i < n; i++) {
+        fds[i].revents = 0;
+        if (!fds[i].sock) continue; /* ignored, as poll(2) ignores a negative fd */
+        used++;
+        if (fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) buffered = 1;
+    }
+    if (used == 0) return poll_nothing(timeout_ms);
+    return poll_some(fds, n, used, buffered, timeout_ms);
 }

@@ -57,6 +57,8 @@ int xsock_os_connect(xsock_native h, const xsock_addr *to);
 /* The outcome of a finished nonblocking connect (SO_ERROR). */
 int xsock_os_connect_result(xsock_native h);
 
+/* Bind a connecting socket's local address; an IPv6 address binds IPv6
+   only (IPV6_V6ONLY), so it never holds the IPv4 port of the same number. */
 int xsock_os_bind(xsock_native h, const xsock_addr *local);
 
 /* A listening socket: socket, the platform's address-reuse policy, dual

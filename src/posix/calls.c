@@ -85,8 +85,6 @@ static int fcntl_default(int fd, int cmd, int arg)
     }
 
 PX_FAULT_TWIN(PX_SOCKET, socket_fn, int, -1, (int d, int t, int p), (d, t, p))
-PX_FAULT_TWIN(PX_CONNECT, connect_fn, int, -1, (int fd, const struct sockaddr *sa, socklen_t l),
-              (fd, sa, l))
 PX_FAULT_TWIN(PX_POLL, poll_fn, int, -1, (struct pollfd * f, nfds_t n, int t), (f, n, t))
 PX_FAULT_TWIN(PX_SETSOCKOPT, setsockopt_fn, int, -1,
               (int fd, int lv, int nm, const void *v, socklen_t l), (fd, lv, nm, v, l))
@@ -104,6 +102,22 @@ PX_FAULT_TWIN(PX_GETSOCKNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa,
 PX_FAULT_TWIN(PX_GETPEERNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa, socklen_t *l),
               (fd, sa, l))
 PX_FAULT_TWIN(PX_FCNTL, fcntl_fn, int, -1, (int fd, int c, int a), (fd, c, a))
+
+/* An interrupted connect has been made: the SYN is out and the connect
+   goes on in the background, the call only reports EINTR.  Any other
+   injected failure stops the call before it reaches the OS. */
+static int fault_PX_CONNECT(int fd, const struct sockaddr *sa, socklen_t l)
+{
+    int e;
+    if (!xsock__fault_due(&xsock__syscalls[PX_CONNECT], &e))
+        return XSOCK_SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
+    if (e == EINTR) {
+        int r = XSOCK_SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
+        if (r < 0 && errno != EINPROGRESS) return r; /* failed before it could be interrupted */
+    }
+    errno = e;
+    return -1;
+}
 
 /* close always releases the descriptor, as close(2) does on Linux even when
    it reports an error; an injected failure must not leak it. */
@@ -186,15 +200,31 @@ const size_t xsock__syscall_count = PX_COUNT;
 
 /* Count the call; with tracing off that and one branch is all.  `failed`
    and `handle` may use r_, the call's result. */
-#define PX_CALL(idx, fn_t, ret, name, handle, failed, args)                  \
-    XSOCK_COUNT_OS_CALL();                                                  \
-    if (XSOCK_LIKELY(!PX_TRACING())) return XSOCK_SYSCALL(idx, fn_t) args;  \
-    uint64_t t0_ = xsock_os_monotonic_ns();                                 \
-    ret r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
-    int e_ = (failed) ? errno : 0;                                          \
-    xsock__trace_emit(name, (handle), (long)r_, e_, t0_);                   \
-    if (e_) errno = e_;                                                     \
-    return r_
+/* Count the call; with tracing off that and one branch is all.  `failed`
+   and `handle` may use r_, the call's result.  An interrupted call is made
+   again when `retry` (EINTR is no result, PEP 475's rule); connect, poll
+   and close are not retried (an interrupted connect goes on in the
+   background, a wait recomputes its time left, a close is done). */
+#define PX_CALL_R(idx, fn_t, ret, name, handle, failed, retry, args)              \
+    for (;;) {                                                                  \
+        XSOCK_COUNT_OS_CALL();                                                  \
+        ret r_;                                                                 \
+        if (XSOCK_LIKELY(!PX_TRACING())) {                                      \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
+        } else {                                                                \
+            uint64_t t0_ = xsock_os_monotonic_ns();                             \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
+            int e_ = (failed) ? errno : 0;                                      \
+            xsock__trace_emit(name, (handle), (long)r_, e_, t0_);               \
+            if (e_) errno = e_;                                                 \
+        }                                                                       \
+        if (!(retry) || !(failed) || errno != EINTR) return r_;                 \
+    }
+
+#define PX_CALL(idx, fn_t, ret, name, handle, failed, args) \
+    PX_CALL_R(idx, fn_t, ret, name, handle, failed, 1, args)
+#define PX_CALL_ONCE(idx, fn_t, ret, name, handle, failed, args) \
+    PX_CALL_R(idx, fn_t, ret, name, handle, failed, 0, args)
 
 #define FD(fd) ((xsock_native)(fd))
 
@@ -206,12 +236,12 @@ int px_socket(int domain, int type, int protocol)
 
 int px_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-    PX_CALL(PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0, (fd, sa, len));
+    PX_CALL_ONCE(PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0, (fd, sa, len));
 }
 
 int px_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-    PX_CALL(PX_POLL, poll_fn, int, "poll", n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
+    PX_CALL_ONCE(PX_POLL, poll_fn, int, "poll", n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
             (fds, n, timeout_ms));
 }
 
@@ -259,7 +289,7 @@ int px_shutdown(int fd, int how)
 
 int px_close(int fd)
 {
-    PX_CALL(PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (fd));
+    PX_CALL_ONCE(PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (fd));
 }
 
 int px_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
@@ -277,19 +307,25 @@ int px_fcntl(int fd, int cmd, int arg)
     PX_CALL(PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0, (fd, cmd, arg));
 }
 
-/* getaddrinfo reports through its result, not errno. */
+/* getaddrinfo reports through its result, not errno; an interrupted one
+   (EAI_SYSTEM with EINTR) is asked again. */
 int px_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                    struct addrinfo **res)
 {
-    XSOCK_COUNT_OS_CALL();
-    if (XSOCK_LIKELY(!PX_TRACING()))
-        return XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
-    uint64_t t0 = xsock_os_monotonic_ns();
-    int r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
-    int e = errno;
-    xsock__trace_emit("getaddrinfo", XSOCK_INVALID_NATIVE, r, r == EAI_SYSTEM ? e : r, t0);
-    errno = e;
-    return r;
+    for (;;) {
+        XSOCK_COUNT_OS_CALL();
+        int r;
+        if (XSOCK_LIKELY(!PX_TRACING())) {
+            r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+        } else {
+            uint64_t t0 = xsock_os_monotonic_ns();
+            r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+            int e = errno;
+            xsock__trace_emit("getaddrinfo", XSOCK_INVALID_NATIVE, r, r == EAI_SYSTEM ? e : r, t0);
+            errno = e;
+        }
+        if (r != EAI_SYSTEM || errno != EINTR) return r;
+    }
 }
 
 void px_freeaddrinfo(struct addrinfo *res)

@@ -73,7 +73,9 @@ int xsock_os_connect(xsock_native h, const xsock_addr *to)
     struct sockaddr_storage ss;
     socklen_t len = px_to_sockaddr(to, &ss);
     if (px_connect(FD(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
-    return px_fail();
+    int rc = px_fail();
+    /* POSIX: an interrupted connect goes on asynchronously */
+    return rc == XSOCK__EINTR ? XSOCK__EINPROGRESS : rc;
 }
 
 int xsock_os_connect_result(xsock_native h)
@@ -92,6 +94,12 @@ int xsock_os_bind(xsock_native h, const xsock_addr *local)
 {
     struct sockaddr_storage ss;
     socklen_t len = px_to_sockaddr(local, &ss);
+    /* an IPv6 local port must not also claim the IPv4 one: a dial's IPv4
+       attempt may need it (Windows has V6ONLY on by default) */
+    if (local->family == XSOCK_AF_INET6) {
+        int rc = set_int_opt(FD(h), IPPROTO_IPV6, IPV6_V6ONLY, 1);
+        if (rc != XSOCK_OK) return rc;
+    }
     return px_bind(FD(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : px_fail();
 }
 
@@ -223,7 +231,19 @@ int xsock_os_adopt(xsock_native h, int *listening, int *was_blocking)
         int rc = px_fail();
         return rc == XSOCK_EOS ? XSOCK_EINVAL : rc; /* EBADF, ENOTSOCK */
     }
-    if (type != SOCK_STREAM) return XSOCK_EINVAL;
+    if (type != SOCK_STREAM) {
+        xsock__set_os_error(0); /* no OS call failed: it is the wrong kind */
+        return XSOCK_EINVAL;
+    }
+    /* TCP over IPv4 or IPv6 only: a Unix-domain stream has no address the
+       library could report */
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof ss;
+    if (px_getsockname(FD(h), (struct sockaddr *)&ss, &sslen) < 0) return px_fail();
+    if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) {
+        xsock__set_os_error(0);
+        return XSOCK_EINVAL;
+    }
     len = sizeof acc;
 #ifdef SO_ACCEPTCONN
     if (px_getsockopt(FD(h), SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0) acc = 0;

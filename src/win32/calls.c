@@ -70,8 +70,6 @@ typedef WINBOOL(WINAPI *sethandleinfo_fn)(HANDLE, DWORD, DWORD);
 
 W_FAULT_TWIN(W_SOCKET, socket_fn, SOCKET, INVALID_SOCKET,
              (int af, int t, int p, LPWSAPROTOCOL_INFOW i, GROUP g, DWORD f), (af, t, p, i, g, f))
-W_FAULT_TWIN(W_CONNECT, connect_fn, int, SOCKET_ERROR,
-             (SOCKET s, const struct sockaddr *sa, int l), (s, sa, l))
 W_FAULT_TWIN(W_SELECT, select_fn, int, SOCKET_ERROR,
              (int n, fd_set *r, fd_set *w, fd_set *x, const PTIMEVAL tv), (n, r, w, x, tv))
 W_FAULT_TWIN(W_POLL, poll_fn, int, SOCKET_ERROR, (WSAPOLLFD * f, ULONG n, INT t), (f, n, t))
@@ -96,6 +94,22 @@ W_FAULT_TWIN(W_GETSOCKNAME, getname_fn, int, SOCKET_ERROR, (SOCKET s, struct soc
              (s, sa, l))
 W_FAULT_TWIN(W_GETPEERNAME, getname_fn, int, SOCKET_ERROR, (SOCKET s, struct sockaddr *sa, int *l),
              (s, sa, l))
+
+/* An interrupted connect has been made (the connect goes on), the call
+   only reports the interruption; any other injected failure stops the
+   call before it reaches the OS. */
+static int WSAAPI fault_W_CONNECT(SOCKET s, const struct sockaddr *sa, int l)
+{
+    int e;
+    if (!xsock__fault_due(&xsock__syscalls[W_CONNECT], &e))
+        return XSOCK_SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
+    if (e == WSAEINTR) {
+        int r = XSOCK_SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
+        if (r != 0 && WSAGetLastError() != WSAEWOULDBLOCK) return r;
+    }
+    WSASetLastError(e);
+    return SOCKET_ERROR;
+}
 
 /* closesocket always releases, as the real call does even when it
    reports an error; an injected failure must not leak the handle. */
@@ -212,19 +226,29 @@ const size_t xsock__syscall_count = W_COUNT;
 
 /* Count the call; with tracing off that and one branch is all.  `failed`,
    `handle` and `oserr` may use r_, the call's result.  The error is put
-   back after the hook, which may itself touch the thread's last error. */
-#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, args)          \
-    XSOCK_COUNT_OS_CALL();                                                  \
-    if (XSOCK_LIKELY(!W_TRACING())) return XSOCK_SYSCALL(idx, fn_t) args;   \
-    uint64_t t0_ = xsock_os_monotonic_ns();                                 \
-    ret r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
-    int e_ = (failed) ? (int)(oserr) : 0;                                   \
-    xsock__trace_emit(name, (handle), (long)r_, e_, t0_);                   \
-    if (e_) WSASetLastError(e_);                                            \
-    return r_
+   back after the hook, which may itself touch the thread's last error.
+   An interrupted call (WSAEINTR) is made again when `retry`, as on POSIX;
+   connect, the waits and closesocket are not retried. */
+#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, retry, args)    \
+    for (;;) {                                                              \
+        XSOCK_COUNT_OS_CALL();                                              \
+        ret r_;                                                             \
+        if (XSOCK_LIKELY(!W_TRACING())) {                                   \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                             \
+        } else {                                                            \
+            uint64_t t0_ = xsock_os_monotonic_ns();                         \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                             \
+            int e_ = (failed) ? (int)(oserr) : 0;                           \
+            xsock__trace_emit(name, (handle), (long)r_, e_, t0_);           \
+            if (e_) WSASetLastError(e_);                                    \
+        }                                                                   \
+        if (!(retry) || !(failed) || WSAGetLastError() != WSAEINTR) return r_; \
+    }
 
 #define W_CALL(idx, fn_t, ret, name, handle, failed, args) \
-    W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), args)
+    W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), 1, args)
+#define W_CALL_ONCE(idx, fn_t, ret, name, handle, failed, args) \
+    W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), 0, args)
 
 #define H(s) ((xsock_native)(s))
 
@@ -237,7 +261,7 @@ SOCKET w32_WSASocketW(int af, int type, int protocol, DWORD flags)
 
 int w32_connect(SOCKET s, const struct sockaddr *sa, int len)
 {
-    W_CALL(W_CONNECT, connect_fn, int, "connect", H(s), r_ != 0, (s, sa, len));
+    W_CALL_ONCE(W_CONNECT, connect_fn, int, "connect", H(s), r_ != 0, (s, sa, len));
 }
 
 /* `only`: the one socket in the sets, or INVALID_SOCKET for several. */
@@ -245,14 +269,14 @@ int w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOC
 {
     /* the first argument is ignored by Winsock; the cast drops a const
        that select's prototype (const PTIMEVAL) puts on the pointer itself */
-    W_CALL(W_SELECT, select_fn, int, "select",
+    W_CALL_ONCE(W_SELECT, select_fn, int, "select",
            only == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(only), r_ < 0,
            (0, rd, wr, ex, (PTIMEVAL)(uintptr_t)tv));
 }
 
 int w32_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms)
 {
-    W_CALL(W_POLL, poll_fn, int, "WSAPoll", n == 1 ? H(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
+    W_CALL_ONCE(W_POLL, poll_fn, int, "WSAPoll", n == 1 ? H(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
            (fds, n, timeout_ms));
 }
 
@@ -313,7 +337,7 @@ int w32_shutdown(SOCKET s, int how)
 
 int w32_closesocket(SOCKET s)
 {
-    W_CALL(W_CLOSE, close_fn, int, "closesocket", H(s), r_ != 0, (s));
+    W_CALL_ONCE(W_CLOSE, close_fn, int, "closesocket", H(s), r_ != 0, (s));
 }
 
 int w32_getsockname(SOCKET s, struct sockaddr *sa, int *len)
@@ -329,7 +353,7 @@ int w32_getpeername(SOCKET s, struct sockaddr *sa, int *len)
 int w32_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                     struct addrinfo **res)
 {
-    W_CALL_E(W_GETADDRINFO, getaddrinfo_fn, INT, "getaddrinfo", XSOCK_INVALID_NATIVE, r_ != 0, r_,
+    W_CALL_E(W_GETADDRINFO, getaddrinfo_fn, INT, "getaddrinfo", XSOCK_INVALID_NATIVE, r_ != 0, r_, 1,
              (node, service, hints, res));
 }
 
@@ -343,7 +367,7 @@ BOOL w32_SetHandleInformation(SOCKET s, DWORD mask, DWORD flags)
     /* a SOCKET is a kernel handle; GetLastError and WSAGetLastError are the
        same per-thread value, so the trace and w32_fail read it alike */
     W_CALL_E(W_SETHANDLEINFO, sethandleinfo_fn, WINBOOL, "SetHandleInformation", H(s), !r_,
-             GetLastError(), ((HANDLE)s, mask, flags));
+             GetLastError(), 0, ((HANDLE)s, mask, flags));
 }
 
 int w32_fail(void)

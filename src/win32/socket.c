@@ -132,8 +132,9 @@ int xsock_os_connect(xsock_native h, const xsock_addr *to)
     if (xsock_addr_is_loopback(to)) no_syn_retries(S(h));
     if (w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
     int rc = w32_fail();
-    /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows */
-    return rc == XSOCK_EAGAIN ? XSOCK__EINPROGRESS : rc;
+    /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows; an
+       interrupted one goes on too */
+    return rc == XSOCK_EAGAIN || rc == XSOCK__EINTR ? XSOCK__EINPROGRESS : rc;
 }
 
 int xsock_os_connect_result(xsock_native h)
