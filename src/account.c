@@ -18,7 +18,8 @@ static const char *const kind_names[] = {"connecting", "connected", "listening",
 
 static int limit_reached(uint_fast64_t limit)
 {
-    return xsock__fail_msg(XSOCK_ELIMIT, "socket limit %" PRIu64 " reached", (uint64_t)limit);
+    return xsock__fail_msg(XSOCK_ELIMIT, "no new socket, %" PRIu64 " of %" PRIu64 " in use", (uint64_t)limit,
+                           (uint64_t)limit);
 }
 
 int xsock__reserve(void)
@@ -136,7 +137,7 @@ typedef struct snapshot {
     const char *site;
     const void *site_pc;
     uint64_t created_ns;
-    char via[640];
+    char *via; /* a copy, whatever its length; NULL: none (or no memory) */
 } snapshot;
 
 static void take(const xsock *s, snapshot *t)
@@ -150,7 +151,7 @@ static void take(const xsock *s, snapshot *t)
     t->site = s->site;
     t->site_pc = s->site_pc;
     t->created_ns = s->created_ns;
-    snprintf(t->via, sizeof t->via, "%s", s->via ? s->via : "");
+    t->via = s->via ? xsock__strdup(s->via) : NULL;
 }
 
 /* `ask_os`: the local address of a connected socket is asked of the OS
@@ -176,7 +177,7 @@ static void emit(const snapshot *t, uint64_t now, int ask_os,
     info.handle = t->handle;
     info.kind = kind_names[t->kind];
     info.local = local;
-    info.peer = t->via[0] ? t->via : peer;
+    info.peer = t->via ? t->via : peer;
     info.site = t->site ? t->site : site;
     info.age_ms = (now - t->created_ns) / 1000000u;
     cb(user, &info);
@@ -194,6 +195,7 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
         for (xsock *s = g_head; s; s = s->next) {
             take(s, &one);
             emit(&one, now, 0, cb, user);
+            free(one.via);
         }
         xsock_os_unlock(XSOCK_LOCK_REGISTRY);
         return n;
@@ -201,7 +203,10 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
     size_t i = 0;
     for (xsock *s = g_head; s && snaps; s = s->next) take(s, &snaps[i++]);
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
-    for (size_t k = 0; k < i; k++) emit(&snaps[k], now, 1, cb, user);
+    for (size_t k = 0; k < i; k++) {
+        emit(&snaps[k], now, 1, cb, user);
+        free(snaps[k].via);
+    }
     free(snaps);
     return n;
 }

@@ -169,10 +169,8 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
         *out = s;
         return rc;
     }
-fail:;
-    int os_error = xsock__os_error();
-    xsock_close(s);
-    xsock__set_os_error(os_error);
+fail:
+    xsock__discard(s);
     return rc;
 }
 
@@ -193,7 +191,7 @@ static uint64_t give_up_time(uint64_t now, uint64_t end, size_t remaining)
 
 static void drop(dial_state *st, size_t i)
 {
-    xsock_close(st->p[i].s);
+    xsock__discard(st->p[i].s);
     st->p[i] = st->p[--st->np];
 }
 
@@ -300,7 +298,7 @@ static int retry_abandoned(dial_state *st, size_t i, int res)
     xsock *s = NULL;
     const xsock_addr *a = st->p[i].addr;
     uint64_t give_up = st->p[i].give_up_ns;
-    xsock_close(st->p[i].s);
+    xsock__discard(st->p[i].s);
     int rc = attempt_start(st->ctx, a, &s);
     if (rc == XSOCK_OK) {
         st->winner = s;

@@ -18,33 +18,53 @@ static const char *env_pair(const char *lower, const char *upper)
     return v && *v ? v : NULL;
 }
 
-/* Back from "socket://host:port" to host and port. */
-static int parse_uri(const char *uri, char *host, size_t len, uint16_t *port)
+/* Back from "socket://host:port" to host and port; the host is
+   allocated (no length limit of our own: a long name must never change
+   the route).  XSOCK_EINVAL when the uri is not ours. */
+static int parse_uri(const char *uri, char **host, uint16_t *port)
 {
     const char *prefix = "socket://";
     if (strncmp(uri, prefix, strlen(prefix)) != 0) return XSOCK_EINVAL;
     const char *h = uri + strlen(prefix);
     const char *colon = strrchr(h, ':');
     if (!colon || colon == h) return XSOCK_EINVAL;
-    size_t n = (size_t)(colon - h);
-    if (n >= len) return XSOCK_EINVAL;
-    memcpy(host, h, n);
-    host[n] = '\0';
     char *end;
     unsigned long p = strtoul(colon + 1, &end, 10);
     if (*end || p > 65535) return XSOCK_EINVAL;
+    size_t n = (size_t)(colon - h);
+    if (!(*host = malloc(n + 1))) return xsock__fail_msg(XSOCK_ENOMEM, "environment proxy selector");
+    memcpy(*host, h, n);
+    (*host)[n] = '\0';
     *port = (uint16_t)p;
     return XSOCK_OK;
 }
 
+/* curl's default scheme: http, except that socks_proxy means SOCKS. */
+static int add_proxy(xsock_proxy_list *out, const char *var, const char *proxy)
+{
+    if (strstr(proxy, "://") || strcmp(proxy, "direct") == 0) return xsock_proxy_list_add(out, proxy);
+    const char *scheme = var[0] == 's' ? "socks5://" : "http://";
+    char *url = malloc(strlen(scheme) + strlen(proxy) + 1);
+    if (!url) return xsock__fail_msg(XSOCK_ENOMEM, "%s", var);
+    strcpy(url, scheme);
+    strcat(url, proxy);
+    int rc = xsock_proxy_list_add(out, url);
+    free(url);
+    return rc;
+}
+
 static int env_select(void *user, const char *uri, xsock_proxy_list *out)
 {
-    char host[300], url[2100];
     uint16_t port;
+    char *host;
     (void)user;
-    if (parse_uri(uri, host, sizeof host, &port) != XSOCK_OK) return XSOCK_OK; /* direct */
+    int rc = parse_uri(uri, &host, &port);
+    if (rc == XSOCK_EINVAL) return XSOCK_OK; /* not a socket uri: direct */
+    if (rc != XSOCK_OK) return rc;
     const char *no_proxy = env_pair("no_proxy", "NO_PROXY");
-    if (no_proxy && xsock_no_proxy_match(no_proxy, host, port)) return XSOCK_OK;
+    int direct = no_proxy && xsock_no_proxy_match(no_proxy, host, port);
+    free(host);
+    if (direct) return XSOCK_OK;
 
     const char *var = "socks_proxy";
     const char *proxy = env_pair("socks_proxy", "SOCKS_PROXY");
@@ -53,18 +73,9 @@ static int env_select(void *user, const char *uri, xsock_proxy_list *out)
         proxy = env_pair("all_proxy", "ALL_PROXY");
     }
     if (!proxy) return XSOCK_OK;
-    /* curl's default scheme: http, except that socks_proxy means SOCKS */
-    if (!strstr(proxy, "://") && strcmp(proxy, "direct") != 0) {
-        snprintf(url, sizeof url, "%s://%s", var[0] == 's' ? "socks5" : "http", proxy);
-        proxy = url;
-    }
-    int rc = xsock_proxy_list_add(out, proxy);
-    if (rc != XSOCK_OK) {
-        char why[400];
-        snprintf(why, sizeof why, "%s", xsock_last_error_detail());
-        return xsock__fail_msg(rc, "%s: %s", var, why);
-    }
-    return XSOCK_OK;
+    rc = add_proxy(out, var, proxy);
+    if (rc != XSOCK_OK) xsock__detail_prefix("%s", var);
+    return rc;
 }
 
 static const xsock_proxy_selector g_env_selector = {NULL, env_select, NULL};

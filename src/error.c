@@ -6,10 +6,11 @@
 
 #include "internal.h"
 
-#define DETAIL_MAX 512
+#define DETAIL_MAX XSOCK__DETAIL_MAX
 
 static _Thread_local int tl_os_error;
 static _Thread_local char tl_detail[DETAIL_MAX];
+static _Thread_local unsigned tl_generation; /* grows with every failure recorded */
 
 const char *xsock_strerror(int err)
 {
@@ -70,17 +71,29 @@ static int public_code(int code)
     return code;
 }
 
+unsigned xsock__detail_generation(void)
+{
+    return tl_generation;
+}
+
 XSOCK_PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
-    int n = vsnprintf(tl_detail, sizeof tl_detail, fmt, ap);
-    if (n < 0) n = 0;
-    if ((size_t)n >= sizeof tl_detail) n = (int)sizeof tl_detail - 1;
-    size_t left = sizeof tl_detail - (size_t)n;
+    tl_generation++;
+    char tail[96];
     if (os_error)
-        snprintf(tl_detail + n, left, ": %s (os %d)", xsock_strerror(code), os_error);
+        snprintf(tail, sizeof tail, ": %s (os %d)", xsock_strerror(code), os_error);
     else
-        snprintf(tl_detail + n, left, ": %s", xsock_strerror(code));
+        snprintf(tail, sizeof tail, ": %s", xsock_strerror(code));
+    /* the context is cut, never the code's text: a cut ends in "..." */
+    size_t room = sizeof tl_detail - strlen(tail);
+    int n = vsnprintf(tl_detail, room, fmt, ap);
+    if (n < 0) n = 0;
+    if ((size_t)n >= room) {
+        n = (int)room - 1;
+        memcpy(tl_detail + n - 3, "...", 3);
+    }
+    memcpy(tl_detail + n, tail, strlen(tail) + 1);
 }
 
 int xsock__fail(int code, int os_error, const char *fmt, ...)
@@ -108,7 +121,9 @@ int xsock__fail_msg(int code, const char *fmt, ...)
 int xsock__fail_text(int code, int os_error, const char *text)
 {
     tl_os_error = os_error;
-    snprintf(tl_detail, sizeof tl_detail, "%s", text);
+    tl_generation++;
+    if (snprintf(tl_detail, sizeof tl_detail, "%s", text) >= (int)sizeof tl_detail)
+        memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
     return public_code(code);
 }
 
@@ -120,6 +135,18 @@ void xsock__detail_append(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(tl_detail + used, sizeof tl_detail - used, fmt, ap);
     va_end(ap);
+}
+
+void xsock__detail_prefix(const char *fmt, ...)
+{
+    char prefix[DETAIL_MAX], old[DETAIL_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, tl_detail, sizeof old);
+    int n = snprintf(tl_detail, sizeof tl_detail, "%s: %s", prefix, old);
+    if (n >= (int)sizeof tl_detail) memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
 }
 
 char *xsock__strdup(const char *s)

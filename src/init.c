@@ -45,6 +45,7 @@ int xsock_cleanup(void)
         xsock_report_live(stderr);
     }
     xsock_os_lock(XSOCK_LOCK_INIT);
+    int last = g_refs <= 1;
     if (g_refs > 0 && --g_refs == 0) {
         /* the OS layer stays up while sockets live: tearing it down would
            destroy them under the application's feet (WSACleanup does) */
@@ -56,6 +57,8 @@ int xsock_cleanup(void)
         }
     }
     xsock_os_unlock(XSOCK_LOCK_INIT);
+    /* after the last cleanup no callback of the application runs */
+    if (last) xsock__silence_background();
     return leaks > (size_t)INT32_MAX ? INT32_MAX : (int)leaks;
 }
 

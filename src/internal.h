@@ -31,6 +31,9 @@
 
 /* ---- Errors (error.c) ---------------------------------------------------- */
 
+/* The longest error detail kept per thread (longer ones end in "..."). */
+#define XSOCK__DETAIL_MAX 512
+
 /* Record the failure of this thread: the detail is "<context>: <text> (os N)"
    where the text is xsock_strerror(code).  Returns `code`, so a failing path
    reads `return xsock__fail(code, os_error, "connect %s", addr);`. */
@@ -41,6 +44,10 @@ int xsock__fail_msg(int code, const char *fmt, ...) XSOCK_PRINTF(2, 3);
 int xsock__fail_text(int code, int os_error, const char *text);
 /* Add to the end of the current detail (the code and OS error stay). */
 void xsock__detail_append(const char *fmt, ...) XSOCK_PRINTF(1, 2);
+/* Put "<prefix>: " before the current detail (the code and OS error stay). */
+void xsock__detail_prefix(const char *fmt, ...) XSOCK_PRINTF(1, 2);
+/* Changes whenever this thread records a failure: "did that call say why?" */
+unsigned xsock__detail_generation(void);
 void xsock__set_os_error(int os_error); /* backends, on every failed call */
 int xsock__os_error(void);              /* the last one recorded on this thread */
 
@@ -94,6 +101,10 @@ struct xsock {
     size_t pending_off, pending_len;
 };
 
+/* Close a socket the caller is giving up on (a losing or failed attempt):
+   the failure being reported stays as it is, detail and OS code. */
+void xsock__discard(xsock *s);
+
 /* Where a constructor was called from. */
 typedef struct xsock_site {
     const char *file_line;
@@ -128,6 +139,14 @@ extern atomic_int xsock__tracing;
 
 void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
                        uint64_t start_ns);
+
+/* Threads the library starts for itself (resolvers) run in the epoch
+   current when their work was created; the last xsock_cleanup ends it
+   (waiting for any callback already running), so afterwards none of them
+   calls back into the application. */
+unsigned xsock__epoch(void);
+void xsock__background_begin(unsigned epoch);
+void xsock__silence_background(void);
 
 /* The same count for the calling thread alone (tests measure one dial
    while a peer in the same process makes calls of its own). */

@@ -64,13 +64,15 @@ static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p,
     int rc = xsock__resolve_family(ctx, p->host, p->port, XSOCK_AF_UNSPEC, addrs, MAX_ADDRS, &n);
     if (rc == XSOCK_OK) rc = xsock__connect_addrs(ctx, addrs, n, p->host, p->port, out);
     if (rc == XSOCK_OK) return rc;
-    char what[520];
-    snprintf(what, sizeof what, "%s", xsock_last_error_detail());
-    /* a proxy that used up the deadline is a timeout; anything else means
-       the proxy itself cannot be reached */
+    xsock__detail_prefix("proxy %s", p->display);
+    /* a proxy that used up the deadline is a timeout */
     if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN || rc == XSOCK_ELIMIT || rc == XSOCK_ENOMEM)
-        return proxy_fail(p, rc, xsock_last_os_error(), what);
-    return proxy_fail(p, XSOCK_EPROXYCONNECT, xsock_last_os_error(), what);
+        return rc;
+    /* reset after its TCP connect succeeded: the proxy was reached and
+       hung up, as when it hangs up during the handshake */
+    if (rc == XSOCK_ECONNRESET || rc == XSOCK_EPIPE || rc == XSOCK_ECONNABORTED)
+        return XSOCK_EPROXYPROTO;
+    return XSOCK_EPROXYCONNECT;
 }
 
 static int keep_leftover(xsock *s, const unsigned char *data, size_t len)
@@ -130,6 +132,22 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
     }
 }
 
+/* "target via proxy-host:port", whatever the lengths. */
+static char *via_string(const char *host, uint16_t port, const xsock_proxy_url *p)
+{
+    size_t tlen = strlen(host) + 8, plen = strlen(p->host) + 8;
+    char *target = malloc(tlen), *proxy = malloc(plen);
+    char *via = target && proxy ? malloc(tlen + plen + 5) : NULL;
+    if (via) {
+        xsock_host_port(target, tlen, host, port);
+        xsock_host_port(proxy, plen, p->host, p->port);
+        snprintf(via, tlen + plen + 5, "%s via %s", target, proxy);
+    }
+    free(target);
+    free(proxy);
+    return via;
+}
+
 int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
                       uint16_t port, xsock **out)
 {
@@ -141,20 +159,11 @@ int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const
     if (rc == XSOCK_OK) rc = run_handshake(ctx, p, s, &hs);
     xsock_hs_wipe(&hs);
     if (rc != XSOCK_OK) {
-        if (s) {
-            int os_error = xsock_last_os_error();
-            char detail[600];
-            snprintf(detail, sizeof detail, "%s", xsock_last_error_detail());
-            xsock_close(s);
-            xsock__fail_text(rc, os_error, detail);
-        }
+        xsock__discard(s);
         return rc;
     }
-    char target[300], proxy[300], via[620];
-    xsock_host_port(target, sizeof target, host, port);
-    xsock_host_port(proxy, sizeof proxy, p->host, p->port);
-    snprintf(via, sizeof via, "%s via %s", target, proxy);
-    xsock__set_via(s, xsock__strdup(via)); /* NULL only costs the report its "via" */
+    char *via = via_string(host, port, p);
+    xsock__set_via(s, via); /* NULL only costs the report its "via" */
     *out = s;
     return XSOCK_OK;
 }

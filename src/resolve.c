@@ -18,6 +18,7 @@ typedef struct resolve_job {
     char *host;
     uint16_t port;
     int family;
+    unsigned epoch; /* of the dial that asked: see xsock__background_begin */
     int rc, os_error;
     size_t n;
     xsock_addr addrs[MAX_RESULTS];
@@ -41,6 +42,7 @@ static void job_release(resolve_job *job)
 static void resolver_main(void *arg)
 {
     resolve_job *job = arg;
+    xsock__background_begin(job->epoch);
     job->rc = xsock_os_resolve(job->host, job->port, job->family, job->addrs, MAX_RESULTS, &job->n);
     job->os_error = job->rc == XSOCK_OK ? 0 : xsock__os_error();
     xsock_os_event_set(job->done);
@@ -62,6 +64,7 @@ static resolve_job *job_new(const char *host, uint16_t port, int family)
     }
     job->port = port;
     job->family = family;
+    job->epoch = xsock__epoch();
     atomic_init(&job->refs, 2); /* the dial and the thread */
     return job;
 }

@@ -54,37 +54,40 @@ static int dial_entry(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const
     return xsock__dial_proxy(ctx, p, host, port, out);
 }
 
-/* "socket://host:port", an IPv6 literal bracketed, the host as given. */
-static void selector_uri(char *buf, size_t len, const char *host, uint16_t port)
+/* "socket://host:port", an IPv6 literal bracketed, the host exactly as
+   given, whatever its length; NULL when out of memory. */
+static char *selector_uri(const char *host, uint16_t port)
 {
-    char hp[560];
-    xsock_host_port(hp, sizeof hp, host, port);
-    snprintf(buf, len, "socket://%s", hp);
+    size_t len = strlen("socket://[]:65535") + strlen(host) + 1;
+    char *uri = malloc(len);
+    if (!uri) return NULL;
+    memcpy(uri, "socket://", 9);
+    xsock_host_port(uri + 9, len - 9, host, port);
+    return uri;
 }
 
 static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *sel,
                          const char *host, uint16_t port, xsock **out)
 {
-    char uri[600];
     xsock_proxy_list list;
-    selector_uri(uri, sizeof uri, host, port);
+    char *uri = selector_uri(host, port);
+    if (!uri) return xsock__fail_msg(XSOCK_ENOMEM, "proxy selector uri for %s", host);
     xsock__proxy_list_init(&list);
-    char before[600];
-    snprintf(before, sizeof before, "%s", xsock_last_error_detail());
+    unsigned before = xsock__detail_generation();
     int rc = sel->select(sel->user, uri, &list);
     if (rc < 0) {
         xsock__proxy_list_free(&list);
         /* keep what the selector said about why, if it said anything */
-        const char *why = xsock_last_error_detail();
-        if (strcmp(why, before) != 0) {
-            char text[1200];
-            snprintf(text, sizeof text, "proxy selector refused %s: %s", uri, why);
-            return xsock__fail_text(rc, 0, text);
-        }
-        return xsock__fail_msg(rc, "proxy selector refused %s", uri);
+        if (xsock__detail_generation() != before)
+            xsock__detail_prefix("proxy selector refused %s", uri);
+        else
+            rc = xsock__fail_msg(rc, "proxy selector refused %s", uri);
+        free(uri);
+        return rc;
     }
     if (list.n == 0) {
         xsock__proxy_list_free(&list);
+        free(uri);
         return xsock__dial_direct(ctx, host, port, out);
     }
     for (size_t i = 0; i < list.n; i++) {
@@ -93,7 +96,7 @@ static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *
         if (rc == XSOCK_OK) break;
         /* a failing "direct" is no proxy failing */
         if (p->scheme != XSOCK_PROXY_DIRECT && sel->connect_failed) {
-            char detail[600];
+            char detail[XSOCK__DETAIL_MAX];
             int os_error = xsock_last_os_error();
             snprintf(detail, sizeof detail, "%s", xsock_last_error_detail());
             sel->connect_failed(sel->user, uri, p->display, rc);
@@ -102,6 +105,7 @@ static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN || rc == XSOCK_ELIMIT) break;
     }
     xsock__proxy_list_free(&list);
+    free(uri);
     return rc;
 }
 

@@ -193,6 +193,16 @@ int xsock_close(xsock *s)
     return XSOCK_OK;
 }
 
+void xsock__discard(xsock *s)
+{
+    if (!s) return;
+    xsock_native h = s->handle;
+    int os_error = xsock__os_error();
+    xsock__untrack(s);
+    xsock_os_close(h);
+    xsock__set_os_error(os_error);
+}
+
 static int addr_string(const xsock *s, char *buf, size_t len, int local)
 {
     xsock_addr a;

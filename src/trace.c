@@ -23,6 +23,37 @@ void xsock_set_trace(void (*cb)(void *user, const xsock_trace_event *ev), void *
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
 }
 
+/* Background threads (a resolver a dial left behind) belong to an epoch;
+   the last xsock_cleanup ends it, and from then on they call nothing of
+   the application's.  0: an application thread, always heard. */
+static atomic_uint g_epoch = 1;
+static atomic_int g_inflight; /* background callbacks running now */
+static _Thread_local unsigned tl_epoch;
+
+unsigned xsock__epoch(void)
+{
+    return atomic_load(&g_epoch);
+}
+
+void xsock__background_begin(unsigned epoch)
+{
+    tl_epoch = epoch;
+}
+
+void xsock__silence_background(void)
+{
+    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    atomic_fetch_add(&g_epoch, 1);
+    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    /* a callback that began before the epoch ended finishes before we return */
+    xsock_os_event *never = NULL;
+    while (atomic_load(&g_inflight) > 0) {
+        if (!never && !(never = xsock_os_event_new())) continue;
+        xsock_os_event_wait(never, 1);
+    }
+    xsock_os_event_free(never);
+}
+
 void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
                        uint64_t start_ns)
 {
@@ -34,8 +65,15 @@ void xsock__trace_emit(const char *call, xsock_native h, long result, int os_err
     ev.duration_ns = xsock_os_monotonic_ns() - start_ns;
 
     xsock_os_lock(XSOCK_LOCK_CONFIG);
+    if (tl_epoch && tl_epoch != atomic_load(&g_epoch)) {
+        xsock_os_unlock(XSOCK_LOCK_CONFIG);
+        return;
+    }
     trace_fn cb = g_trace_cb;
     void *user = g_trace_user;
+    if (cb && tl_epoch) atomic_fetch_add(&g_inflight, 1);
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
-    if (cb) cb(user, &ev);
+    if (!cb) return;
+    cb(user, &ev);
+    if (tl_epoch) atomic_fetch_sub(&g_inflight, 1);
 }

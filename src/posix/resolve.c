@@ -44,8 +44,16 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     hints.ai_flags = AI_NUMERICSERV;
     snprintf(service, sizeof service, "%u", (unsigned)port);
 
+    errno = 0;
     int r = px_getaddrinfo(host, service, &hints, &res);
     if (r != 0) {
+        /* glibc that cannot open /etc/hosts or a socket to the DNS server
+           says "no such name" (EAI_NONAME) with errno EMFILE: out of
+           descriptors is not a name that does not exist */
+        if (errno == EMFILE || errno == ENFILE) {
+            xsock__set_os_error(errno);
+            return XSOCK_EMFILE;
+        }
         int e = r == EAI_SYSTEM ? errno : r;
         int rc = map_gai(r);
         xsock__set_os_error(e);
