@@ -239,6 +239,16 @@ static void add_pending(dial_state *st, xsock *s, const xsock_addr *a, uint64_t 
     st->next_start = now + st->delay_ns;
 }
 
+/* The dial goes on one address at a time (no slot, or no port, for a
+   parallel attempt): the pending attempts get shares of the time left,
+   not the whole deadline, so the addresses after them get their turn. */
+static void go_sequential(dial_state *st, uint64_t now)
+{
+    st->delay_ns = 0;
+    for (size_t i = 0; i < st->np; i++)
+        st->p[i].give_up_ns = give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + st->np);
+}
+
 /* Start what may start now.  XSOCK_OK to go on waiting, or a code that
    ends the dial. */
 static int start_attempts(dial_state *st)
@@ -257,13 +267,9 @@ static int start_attempts(dial_state *st)
         } else if (rc == XSOCK__EINPROGRESS) {
             add_pending(st, s, a, now);
         } else if (rc == XSOCK_ELIMIT && st->np > 0) {
-            /* No slot for a parallel attempt: this address waits for one,
-               and the dial goes on one at a time, so the pending attempts
-               get shares, not the whole deadline. */
+            /* no slot for a parallel attempt: this address waits for one */
             st->next--;
-            st->delay_ns = 0;
-            for (size_t i = 0; i < st->np; i++)
-                st->p[i].give_up_ns = give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + st->np);
+            go_sequential(st, now);
             break;
         } else {
             note_failure(&st->o, a, rc, xsock__os_error());
@@ -271,6 +277,9 @@ static int start_attempts(dial_state *st)
         }
         now = xsock_os_monotonic_ns();
     }
+    /* due, but it would share the fixed local port with a pending attempt */
+    if (!st->winner && st->delay_ns && st->next < st->n && st->np > 0 && now >= st->next_start)
+        go_sequential(st, now);
     return XSOCK_OK;
 }
 
@@ -280,8 +289,7 @@ static int wait_ms(const dial_state *st, uint64_t now)
 {
     if (st->ctx->zero_timeout) return 0;
     uint64_t wake = st->ctx->deadline.end_ns;
-    if (st->next < st->n && st->delay_ns && !port_shared_with_pending(st, &st->addrs[st->next]) &&
-        (!wake || st->next_start < wake))
+    if (st->next < st->n && st->delay_ns && (!wake || st->next_start < wake))
         wake = st->next_start;
     for (size_t i = 0; !st->delay_ns && i < st->np; i++)
         if (st->p[i].give_up_ns && (!wake || st->p[i].give_up_ns < wake)) wake = st->p[i].give_up_ns;

@@ -80,20 +80,17 @@ XSOCK_PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
     tl_generation++;
-    char tail[96];
-    if (os_error)
-        snprintf(tail, sizeof tail, ": %s (os %d)", xsock_strerror(code), os_error);
-    else
-        snprintf(tail, sizeof tail, ": %s", xsock_strerror(code));
-    /* the context is cut, never the code's text: a cut ends in "..." */
-    size_t room = sizeof tl_detail - strlen(tail);
-    int n = vsnprintf(tl_detail, room, fmt, ap);
+    int n = vsnprintf(tl_detail, sizeof tl_detail, fmt, ap);
     if (n < 0) n = 0;
-    if ((size_t)n >= room) {
-        n = (int)room - 1;
-        memcpy(tl_detail + n - 3, "...", 3);
+    if ((size_t)n < sizeof tl_detail) {
+        size_t left = sizeof tl_detail - (size_t)n;
+        if (os_error)
+            n += snprintf(tl_detail + n, left, ": %s (os %d)", xsock_strerror(code), os_error);
+        else
+            n += snprintf(tl_detail + n, left, ": %s", xsock_strerror(code));
     }
-    memcpy(tl_detail + n, tail, strlen(tail) + 1);
+    /* a detail that had to be cut says so (DESIGN.md) */
+    if ((size_t)n >= sizeof tl_detail) memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
 }
 
 int xsock__fail(int code, int os_error, const char *fmt, ...)

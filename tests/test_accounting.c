@@ -3,7 +3,7 @@
 #define XSOCK_TRACK_SITES
 #include <string.h>
 
-#include "xtest.h"
+#include "xbackend.h"
 
 static xsock_stats stats(void)
 {
@@ -230,6 +230,107 @@ static void limit_comes_before_the_resolver(void **state)
     xsock_close(hold);
 }
 
+
+typedef struct waiting_accept {
+    xsock *listener, *got;
+    int rc;
+} waiting_accept;
+
+static void *accept_1500(void *arg)
+{
+    waiting_accept *w = arg;
+    w->rc = xsock_accept(w->listener, &w->got, 1500);
+    return NULL;
+}
+
+/* A thread waiting in accept holds no slot: with a limit of 2 and one
+   listener, another thread's connect gets the second slot; the accept then
+   finds the limit reached and leaves the connection queued.  Before: the
+   connect got XSOCK_ELIMIT while live was 1. */
+static void waiting_accept_holds_no_slot(void **state)
+{
+    (void)state;
+    xsock_stats s0 = stats();
+    xsock_set_limit(s0.live + 2);
+    waiting_accept w = {NULL, NULL, 0};
+    assert_int_equal(xsock_listen(&w.listener, "127.0.0.1", 0, 8), XSOCK_OK);
+    xt_thread *th = xt_thread_start(accept_1500, &w);
+    xt_sleep_ms(200); /* the accept is waiting now */
+    xsock *c = NULL;
+    int rc = xsock_connect(&c, "127.0.0.1", xt_port(w.listener), 1000);
+    xt_thread_join(th);
+    xsock_set_limit(0);
+    print_message("limit 2, accept waiting: connect %s, accept %s\n", xsock_errname(rc),
+                  xsock_errname(w.rc));
+    assert_int_equal(rc, XSOCK_OK);
+    assert_int_equal(w.rc, XSOCK_ELIMIT);
+    assert_null(w.got);
+    /* queued, not lost */
+    assert_int_equal(xsock_accept(w.listener, &w.got, 1000), XSOCK_OK);
+    xsock_close(w.got);
+    xsock_close(c);
+    xsock_close(w.listener);
+}
+
+/* The limit's detail says it once.  Before: "socket limit 2 reached:
+   socket limit of the library reached". */
+static void limit_detail_does_not_repeat_itself(void **state)
+{
+    (void)state;
+    xsock_stats s0 = stats();
+    xsock_set_limit(s0.live > 0 ? s0.live : 1);
+    xsock *hold = NULL, *s = (xsock *)&s;
+    if (s0.live == 0) assert_int_equal(xsock_listen(&hold, "127.0.0.1", 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_listen(&s, "127.0.0.1", 0, 1), XSOCK_ELIMIT);
+    xsock_set_limit(0);
+    const char *d = xsock_last_error_detail();
+    print_message("%s\n", d);
+    int times = 0;
+    for (const char *p = d; (p = strstr(p, "limit")) != NULL; p++) times++;
+    assert_int_equal(times, 1);
+    assert_non_null(strstr(d, xsock_strerror(XSOCK_ELIMIT)));
+    xsock_close(hold);
+}
+
+/* Only TCP over IPv4/IPv6 is adopted; anything else is XSOCK_EINVAL with
+   os 0 (no OS call failed), and the handle stays the caller's.  Before: a
+   UDP socket gave "invalid argument (os 111)", an errno left from an
+   earlier refused connect, and a Unix-domain stream was taken. */
+static void adopt_takes_tcp_only(void **state)
+{
+    (void)state;
+    assert_int_equal(xsock_init(), XSOCK_OK);
+    /* leave an OS error behind, as an earlier refused connect does */
+    xsock *l = xt_listener("127.0.0.1", 1), *c = (xsock *)&c, *s = (xsock *)&s;
+    uint16_t closed = xt_port(l);
+    xsock_close(l);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", closed, 1000), XSOCK_ECONNREFUSED);
+    assert_int_not_equal(xsock_last_os_error(), 0);
+    xt_counts before = xt_counts_now();
+
+    xsock_native udp = xt_native_udp_socket();
+    assert_true(udp != XSOCK_INVALID_NATIVE);
+    assert_int_equal(xsock_adopt(&s, udp), XSOCK_EINVAL);
+    assert_null(s);
+    print_message("adopt UDP: %s (os %d)\n", xsock_last_error_detail(), xsock_last_os_error());
+    assert_int_equal(xsock_last_os_error(), 0);
+    assert_null(strstr(xsock_last_error_detail(), "(os"));
+    xt_native_close(udp);
+
+    xsock_native unix_stream = xt_native_unix_stream_socket();
+    if (unix_stream != XSOCK_INVALID_NATIVE) {
+        s = (xsock *)&s;
+        assert_int_equal(xsock_adopt(&s, unix_stream), XSOCK_EINVAL);
+        assert_null(s);
+        assert_int_equal(xsock_last_os_error(), 0);
+        xt_native_close(unix_stream);
+    } else {
+        print_message("no AF_UNIX stream sockets here (Wine): that half is not run\n");
+    }
+    xt_assert_counts(before);
+    assert_int_equal(xsock_cleanup(), 0);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -242,6 +343,9 @@ int main(void)
         cmocka_unit_test(site_without_tracking_is_a_code_address),
         cmocka_unit_test(adopt_and_release),
         cmocka_unit_test(adopt_rejects_non_sockets),
+        cmocka_unit_test(adopt_takes_tcp_only),
+        cmocka_unit_test(waiting_accept_holds_no_slot),
+        cmocka_unit_test(limit_detail_does_not_repeat_itself),
         cmocka_unit_test(cleanup_counts_leaks),
     };
     return XT_RUN(tests);

@@ -78,6 +78,14 @@ static void with_port(void **state)
     assert_int_equal(xsock_addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
     assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
     assert_string_equal(buf, "10.0.0.1:65535");
+    /* an IPv4 peer of a dual-stack socket prints as IPv4 */
+    assert_int_equal(xsock_addr_parse("::ffff:127.0.0.1", 80, &a), XSOCK_OK);
+    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    assert_string_equal(buf, "127.0.0.1:80");
+    assert_int_equal(xsock_addr_parse("::fffe:127.0.0.1", 80, &a), XSOCK_OK);
+    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    assert_string_equal(buf, "[::fffe:7f00:1]:80");
+    assert_int_equal(xsock_addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
     assert_int_equal(xsock_addr_format(&a, buf, 14), XSOCK_EINVAL); /* one byte short */
     assert_int_equal(xsock_addr_format(&a, buf, 15), XSOCK_OK);
     assert_true(xsock_addr_is_loopback(&a) == 0);

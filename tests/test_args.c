@@ -179,10 +179,53 @@ static void detail_survives_success(void **state)
     xsock_close(srv);
 }
 
+
+/* Details say each thing once, and poll(2)'s rules for no sockets.
+   Before: ": invalid argument: invalid argument" for a bad all_proxy, and
+   xsock_poll(n = 0) failed at once instead of waiting. */
+static void details_and_empty_polls(void **state)
+{
+    (void)state;
+    xsock_dialer *d = xsock_dialer_new();
+    xsock *s = (xsock *)&s;
+    xsock_dialer_set_timeout(d, 500);
+    xsock_dialer_set_proxy_selector(d, xsock_env_proxy_selector());
+    xt_setenv("SOCKS_PROXY", NULL);
+    xt_setenv("socks_proxy", NULL);
+    xt_setenv("NO_PROXY", NULL);
+    xt_setenv("no_proxy", NULL);
+    xt_setenv("ALL_PROXY", NULL);
+    xt_setenv("all_proxy", "socks9://x");
+    assert_int_equal(xsock_dial(d, &s, "127.0.0.1", 9), XSOCK_EINVAL);
+    const char *detail = xsock_last_error_detail();
+    print_message("bad all_proxy: %s\n", detail);
+    assert_non_null(strstr(detail, "all_proxy"));
+    const char *text = strstr(detail, "invalid argument");
+    assert_non_null(text);
+    assert_null(strstr(text + 1, "invalid argument"));
+    xt_setenv("all_proxy", NULL);
+    xsock_dialer_free(d);
+
+    /* port 0 is no port to connect to */
+    assert_int_equal(xsock_connect(&s, "127.0.0.1", 0, 100), XSOCK_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(xsock_last_error_detail(), "port 0"));
+
+    xsock_pollfd p[2] = {{NULL, XSOCK_POLLIN, 0}, {NULL, XSOCK_POLLOUT, 0}};
+    double t0 = xt_now_ms();
+    assert_int_equal(xsock_poll(p, 0, 200), 0);
+    assert_true(xt_now_ms() - t0 >= 200.0);
+    t0 = xt_now_ms();
+    assert_int_equal(xsock_poll(p, 2, 200), 0);
+    assert_true(xt_now_ms() - t0 >= 200.0);
+    assert_int_equal(xsock_poll(NULL, 0, 0), 0);
+}
+
 int main(void)
 {
     xt_crash_guard();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(details_and_empty_polls),
         cmocka_unit_test(connect_args),        cmocka_unit_test(dialer_args),
         cmocka_unit_test(listen_accept_args),  cmocka_unit_test(io_args),
         cmocka_unit_test(address_args),        cmocka_unit_test(adopt_poll_close_args),

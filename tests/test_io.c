@@ -1,5 +1,6 @@
 /* Server side and data transfer: listen, accept, echo, timeouts, EOF,
    resets, no SIGPIPE, shutdown, addresses, options, poll. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "xtest.h"
@@ -271,6 +272,82 @@ static void poll_readiness(void **state)
     xsock_close(a);
 }
 
+
+static void peer_line(void *user, const xsock_info *info)
+{
+    if (strcmp(info->kind, "accepted") == 0) snprintf((char *)user, 128, "%s", info->peer);
+}
+
+/* An IPv4 client of a dual-stack listener is shown as the IPv4 address it
+   is.  Before: "[::ffff:127.0.0.1]:P" in peer_addr and in reports. */
+static void dual_stack_peers_print_as_ipv4(void **state)
+{
+    (void)state;
+    xsock *l = NULL, *c = NULL, *a = NULL;
+    assert_int_equal(xsock_listen(&l, NULL, 0, 4), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_OK);
+    assert_int_equal(xsock_accept(l, &a, 2000), XSOCK_OK);
+    char peer[64], local[64], want[64], line[128] = "";
+    assert_int_equal(xsock_peer_addr(a, peer, sizeof peer), XSOCK_OK);
+    assert_int_equal(xsock_local_addr(c, local, sizeof local), XSOCK_OK);
+    assert_string_equal(peer, local);
+    assert_int_equal(strncmp(peer, "127.0.0.1:", 10), 0);
+    assert_int_equal(xsock_local_addr(a, local, sizeof local), XSOCK_OK);
+    snprintf(want, sizeof want, "127.0.0.1:%u", (unsigned)xt_port(l));
+    assert_string_equal(local, want);
+    xsock_foreach_live(peer_line, line);
+    assert_string_equal(line, peer);
+    xsock_close(a);
+    xsock_close(c);
+    xsock_close(l);
+}
+
+/* The bytes moved before a failure are never lost: *done, and "after N of
+   M bytes" in the detail, for timeouts too.  Before: XSOCK_ETIMEDOUT and
+   no count at all. */
+static void transfers_report_what_they_moved(void **state)
+{
+    (void)state;
+    xsock *c, *a;
+    char buf[10];
+    size_t done = 12345;
+    xt_pair(&c, &a);
+    assert_int_equal(xsock_send_all(a, "12345", 5, 1000), XSOCK_OK);
+    assert_int_equal(xsock_recv_all_ex(c, buf, 10, 300, &done), XSOCK_ETIMEDOUT);
+    assert_int_equal(done, 5);
+    assert_memory_equal(buf, "12345", 5);
+    print_message("%s\n", xsock_last_error_detail());
+    assert_non_null(strstr(xsock_last_error_detail(), "after 5 of 10 bytes"));
+    /* EOF after some bytes */
+    assert_int_equal(xsock_send_all(a, "ab", 2, 1000), XSOCK_OK);
+    assert_int_equal(xsock_shutdown(a, XSOCK_SHUT_WR), XSOCK_OK);
+    assert_int_equal(xsock_recv_all_ex(c, buf, 10, 1000, &done), XSOCK_ECLOSED);
+    assert_int_equal(done, 2);
+    assert_non_null(strstr(xsock_last_error_detail(), "after 2 of 10 bytes"));
+    /* success: everything, and NULL is allowed */
+    assert_int_equal(xsock_send_all_ex(c, "xyz", 3, 1000, &done), XSOCK_OK);
+    assert_int_equal(done, 3);
+    assert_int_equal(xsock_recv_all_ex(a, buf, 3, 1000, NULL), XSOCK_OK);
+    /* 64 MiB to a peer that never reads: a timeout after part of it */
+    size_t big = 64u << 20;
+    char *block = calloc(1, big);
+    assert_non_null(block);
+    assert_int_equal(xsock_send_all_ex(c, block, big, 300, &done), XSOCK_ETIMEDOUT);
+    print_message("64 MiB to a peer that does not read: %zu bytes moved: %s\n", done,
+                  xsock_last_error_detail());
+    assert_true(done > 0 && done < big);
+    char want[64];
+    snprintf(want, sizeof want, "after %zu of %zu bytes", done, big);
+    assert_non_null(strstr(xsock_last_error_detail(), want));
+    free(block);
+    /* a bad argument moves nothing and says so */
+    done = 7;
+    assert_int_equal(xsock_send_all_ex(NULL, "x", 1, 0, &done), XSOCK_EINVAL);
+    assert_int_equal(done, 0);
+    xsock_close(c);
+    xsock_close(a);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -289,6 +366,8 @@ int main(void)
         cmocka_unit_test(listen_port_in_use),
         cmocka_unit_test(options),
         cmocka_unit_test(poll_readiness),
+        cmocka_unit_test(dual_stack_peers_print_as_ipv4),
+        cmocka_unit_test(transfers_report_what_they_moved),
     };
     return XT_RUN(tests);
 }

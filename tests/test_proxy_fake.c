@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "xtest.h"
+#include "xbackend.h"
 
 enum mode {
     SOCKS5_OK,     /* no auth; the reply and "hello" leave in one send */
@@ -655,10 +655,180 @@ static void environment_selector(void **state)
     xsock_close(target);
 }
 
+
+/* ---- Field bugs ---------------------------------------------------------- */
+
+/* Bytes that came with the proxy's reply are counted by xsock_buffered,
+   and xsock_release refuses while they are held (they would be lost with
+   the bare handle); once read, release works.  Before: released, and the
+   bytes were gone. */
+static void buffered_bytes_hold_the_release(void **state)
+{
+    (void)state;
+    fake *f = fake_start(SOCKS5_OK, 0);
+    xsock *s = NULL;
+    assert_int_equal(dial_via(url("socks5", f), 3000, "127.0.0.1", 8080, &s), XSOCK_OK);
+    assert_int_equal(xsock_buffered(s), 5);
+    xt_counts before = xt_counts_now();
+    assert_true(xsock_release(s) == XSOCK_INVALID_NATIVE);
+    print_message("release with bytes held: %s\n", xsock_last_error_detail());
+    assert_non_null(strstr(xsock_last_error_detail(), "5 bytes"));
+    xt_assert_counts(before); /* still open, still ours */
+    char buf[8] = {0};
+    assert_int_equal(xsock_recv(s, buf, 3, 0), 3);
+    assert_int_equal(xsock_buffered(s), 2);
+    assert_int_equal(xsock_recv(s, buf + 3, sizeof buf - 3, 0), 2);
+    assert_string_equal(buf, "hello");
+    assert_int_equal(xsock_buffered(s), 0);
+    assert_int_equal(xsock_buffered(NULL), 0);
+    xsock_native h = xsock_release(s);
+    assert_true(h != XSOCK_INVALID_NATIVE);
+    assert_int_equal(xsock_adopt(&s, h), XSOCK_OK);
+    xsock_close(s);
+    fake_stop(f);
+}
+
+static int g_selected;
+static char g_uri[1200];
+static int remember_select(void *user, const char *uri, xsock_proxy_list *out)
+{
+    (void)user;
+    (void)out;
+    g_selected++;
+    snprintf(g_uri, sizeof g_uri, "%s", uri);
+    return XSOCK_OK;
+}
+
+/* No fixed buffer changes a route or cuts a name.  Before: a 310-byte name
+   went direct with all_proxy=socks5h:// (the env selector's host[300]),
+   and a selector uri lost its port past ~568 bytes. */
+static void long_names_keep_their_route(void **state)
+{
+    (void)state;
+    fake *f = fake_start(SOCKS5_OK, 0);
+    char name[311], huge[700];
+    memset(name, 'a', sizeof name - 1);
+    name[sizeof name - 1] = 0;
+    xsock_dialer *d = xsock_dialer_new();
+    xsock *s = (xsock *)&s;
+    xsock_dialer_set_timeout(d, 1000);
+    xsock_dialer_set_proxy_selector(d, xsock_env_proxy_selector());
+    xt_setenv("SOCKS_PROXY", NULL);
+    xt_setenv("socks_proxy", NULL);
+    xt_setenv("NO_PROXY", NULL);
+    xt_setenv("no_proxy", NULL);
+    xt_setenv("ALL_PROXY", NULL);
+    xt_setenv("all_proxy", url("socks5h", f));
+    /* over SOCKS5's 255-byte limit: refused before any connection, not dialed direct */
+    int rc = xsock_dial(d, &s, name, 80);
+    print_message("311-byte name, all_proxy=socks5h: %s\n", xsock_errname(rc));
+    assert_int_equal(rc, XSOCK_EINVAL);
+    assert_non_null(strstr(xsock_last_error_detail(), "proxy"));
+    assert_int_equal(f->accepted, 0);
+    xt_setenv("all_proxy", NULL);
+    xsock_dialer_free(d);
+    fake_stop(f);
+
+    /* the selector sees the whole name and the port */
+    memset(huge, 'b', sizeof huge - 1);
+    huge[sizeof huge - 1] = 0;
+    xsock_proxy_selector sel = {NULL, remember_select, NULL};
+    d = xsock_dialer_new();
+    xsock_dialer_set_timeout(d, 200);
+    xsock_dialer_set_proxy_selector(d, &sel);
+    g_selected = 0;
+    xsock_dial(d, &s, huge, 4321);
+    assert_int_equal(g_selected, 1);
+    assert_int_equal(strlen(g_uri), strlen("socket://") + strlen(huge) + strlen(":4321"));
+    assert_string_equal(g_uri + strlen(g_uri) - 5, ":4321");
+    /* a detail too long to keep ends in "..." */
+    const char *detail = xsock_last_error_detail();
+    print_message("detail of a 699-byte name: ...%s\n", detail + strlen(detail) - 20);
+    assert_string_equal(detail + strlen(detail) - 3, "...");
+    xsock_dialer_free(d);
+}
+
+/* The family preference is about the target: the proxy at 127.0.0.1 is
+   reached over IPv4 while socks5:// sends the target's IPv6 address.
+   Before: XSOCK_EPROXYCONNECT "not an IPv6 address". */
+static void family_is_about_the_target(void **state)
+{
+    (void)state;
+    fake *f = fake_start(SOCKS5_OK, 0);
+    xsock_dialer *d = xsock_dialer_new();
+    xsock *s = NULL;
+    xsock_dialer_set_timeout(d, 3000);
+    xsock_dialer_set_family(d, XSOCK_AF_INET6);
+    assert_int_equal(xsock_dialer_set_proxy(d, url("socks5", f)), XSOCK_OK);
+    int rc = xsock_dial(d, &s, "::1", 8080);
+    print_message("family INET6, proxy 127.0.0.1, target ::1: %s %s\n", xsock_errname(rc),
+                  rc ? xsock_last_error_detail() : "");
+    assert_int_equal(rc, XSOCK_OK);
+    assert_int_equal(f->request[3], 4); /* ATYP IPv6 */
+    xsock_close(s);
+    xsock_dialer_free(d);
+    fake_stop(f);
+}
+
+typedef struct resetter {
+    xsock *listener;
+    int n;
+} resetter;
+
+/* Accepts and resets at once (SO_LINGER 0), `n` times. */
+static void *reset_main(void *arg)
+{
+    resetter *r = arg;
+    for (int i = 0; i < r->n; i++) {
+        xsock *c = NULL;
+        if (xsock_accept(r->listener, &c, 5000) != XSOCK_OK) break;
+        xt_native_reset_on_close(xsock_native_handle(c));
+        xsock_close(c);
+    }
+    return NULL;
+}
+
+/* A proxy that accepts, then resets at once: its TCP connect succeeded, so
+   it is a proxy that hung up mid-handshake, every time.  Before: SOCKS5
+   XSOCK_EPROXYCONNECT 195 times in 200 and XSOCK_EPROXYPROTO 5 times. */
+static void proxy_reset_is_one_code(void **state)
+{
+    (void)state;
+    const int rounds = 100;
+    const char *schemes[] = {"socks5", "http"};
+    for (int k = 0; k < 2; k++) {
+        resetter r = {xt_listener("127.0.0.1", 64), rounds};
+        char u[64];
+        snprintf(u, sizeof u, "%s://127.0.0.1:%u", schemes[k], (unsigned)xt_port(r.listener));
+        xt_thread *th = xt_thread_start(reset_main, &r);
+        int proto = 0, other = 0, last_other = 0;
+        for (int i = 0; i < rounds; i++) {
+            xsock *s = NULL;
+            int rc = dial_via(u, 3000, "127.0.0.1", 80, &s);
+            if (rc == XSOCK_EPROXYPROTO) {
+                proto++;
+            } else {
+                other++;
+                last_other = rc;
+            }
+            xsock_close(s);
+        }
+        xt_thread_join(th);
+        xsock_close(r.listener);
+        print_message("%s proxy that resets: EPROXYPROTO %d of %d, other %d (%s)\n", schemes[k], proto,
+                      rounds, other, other ? xsock_errname(last_other) : "-");
+        assert_int_equal(proto, rounds);
+    }
+}
+
 int main(void)
 {
     xt_crash_guard();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buffered_bytes_hold_the_release),
+        cmocka_unit_test(long_names_keep_their_route),
+        cmocka_unit_test(family_is_about_the_target),
+        cmocka_unit_test(proxy_reset_is_one_code),
         cmocka_unit_test(socks5_tunnel_keeps_early_bytes),
         cmocka_unit_test(socks5h_sends_the_name),
         cmocka_unit_test(socks5_password_auth),

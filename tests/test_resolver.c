@@ -1,6 +1,7 @@
 /* Name resolution inside the dial's deadline: a stalled resolver ends the
    dial at the deadline, the abandoned lookup is freed when it returns,
    resolver errors stay distinct, and numeric hosts never resolve. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "internal.h"
@@ -107,6 +108,46 @@ static void zero_timeout_does_not_wait_for_the_resolver(void **state)
     wait_for_resolver_threads();
 }
 
+
+static atomic_int g_events_after_cleanup;
+static atomic_int g_cleaned_up;
+static void count_late(void *user, const xsock_trace_event *ev)
+{
+    (void)user;
+    (void)ev;
+    if (atomic_load(&g_cleaned_up)) atomic_fetch_add(&g_events_after_cleanup, 1);
+}
+
+/* After the last xsock_cleanup no application callback runs: a resolver
+   thread that a dial left behind finishes silently.  Before: its
+   getaddrinfo event reached the trace hook ~1 s after cleanup returned. */
+static void no_callback_after_the_last_cleanup(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 4), *c = (xsock *)&c;
+    uint16_t port = xt_port(l);
+    xsock_close(l);
+    assert_int_equal(xsock_init(), XSOCK_OK);
+    atomic_store(&g_cleaned_up, 0);
+    atomic_store(&g_events_after_cleanup, 0);
+    xsock_set_trace(count_late, NULL);
+    assert_int_equal(xsock_os_inject_delay("resolve", 1000, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "localhost", port, 200), XSOCK_ETIMEDOUT);
+    assert_int_equal(xsock_cleanup(), 0);
+    atomic_store(&g_cleaned_up, 1);
+    wait_for_resolver_threads();
+    xt_sleep_ms(100);
+    print_message("trace events after the last cleanup: %d\n", atomic_load(&g_events_after_cleanup));
+    assert_int_equal(atomic_load(&g_events_after_cleanup), 0);
+    xsock_set_trace(NULL, NULL);
+    /* a new dial after cleanup is the application's own: traced again */
+    xt_trace t;
+    xt_trace_start(&t);
+    assert_int_equal(xsock_connect(&c, "localhost", port, 1000), XSOCK_ECONNREFUSED);
+    xt_trace_stop();
+    assert_true(t.n > 0);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -116,6 +157,7 @@ int main(void)
         cmocka_unit_test_teardown(names_resolve_with_and_without_deadline, teardown),
         cmocka_unit_test_teardown(numeric_dial_needs_no_resolver, teardown),
         cmocka_unit_test_teardown(zero_timeout_does_not_wait_for_the_resolver, teardown),
+        cmocka_unit_test_teardown(no_callback_after_the_last_cleanup, teardown),
     };
     return XT_RUN(tests);
 }

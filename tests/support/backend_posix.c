@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 /* POSIX half of xbackend.h: FD_CLOEXEC; poll(2) has no Windows waits. */
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "xbackend.h"
 
@@ -19,4 +21,27 @@ xt_waits xt_waits_stop(void)
 {
     xt_waits w = {0, 0, 0, 0};
     return w;
+}
+
+xsock_native xt_native_udp_socket(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    return fd < 0 ? XSOCK_INVALID_NATIVE : (xsock_native)fd;
+}
+
+xsock_native xt_native_unix_stream_socket(void)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    return fd < 0 ? XSOCK_INVALID_NATIVE : (xsock_native)fd;
+}
+
+void xt_native_close(xsock_native h)
+{
+    close((int)h);
+}
+
+void xt_native_reset_on_close(xsock_native h)
+{
+    struct linger lg = {1, 0};
+    setsockopt((int)h, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 }

@@ -63,3 +63,27 @@ xt_waits xt_waits_stop(void)
     ReleaseSRWLockExclusive(&lock);
     return w;
 }
+
+xsock_native xt_native_udp_socket(void)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    return s == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : (xsock_native)s;
+}
+
+/* AF_UNIX exists from Windows 10 1803; Wine answers WSAEAFNOSUPPORT. */
+xsock_native xt_native_unix_stream_socket(void)
+{
+    SOCKET s = socket(1 /* AF_UNIX */, SOCK_STREAM, 0);
+    return s == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : (xsock_native)s;
+}
+
+void xt_native_close(xsock_native h)
+{
+    closesocket((SOCKET)h);
+}
+
+void xt_native_reset_on_close(xsock_native h)
+{
+    struct linger lg = {1, 0};
+    setsockopt((SOCKET)h, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg);
+}

@@ -25,4 +25,13 @@ int xt_waits_watch(void);
 /* Stop watching (restores the table) and return what was seen. */
 xt_waits xt_waits_stop(void);
 
+/* Sockets the library must refuse to adopt, made with the OS's own calls:
+   a UDP socket, and a Unix-domain stream socket (XSOCK_INVALID_NATIVE
+   where the OS has none: Wine).  Closed with xt_native_close. */
+xsock_native xt_native_udp_socket(void);
+xsock_native xt_native_unix_stream_socket(void);
+void xt_native_close(xsock_native h);
+/* SO_LINGER {1, 0}: closing the handle resets the connection. */
+void xt_native_reset_on_close(xsock_native h);
+
 #endif
