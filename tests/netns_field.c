@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -260,43 +261,76 @@ static int fill_descriptors(int *fds, int max, int keep)
     return n;
 }
 
-/* Out of descriptors, "localhost" cannot be looked up (glibc cannot open
-   /etc/hosts): that is XSOCK_EMFILE, never "no such name".  Before:
-   XSOCK_ENOTFOUND.  And an accept at EMFILE returns at once, every time,
-   with the connection left queued (no spinning inside xsock_accept). */
-static void out_of_descriptors(void **state)
+#define CHILD_CHECK(cond)                                                   \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            fprintf(stderr, "child: %s:%d: %s failed\n", __FILE__, __LINE__, #cond); \
+            _exit(1);                                                       \
+        }                                                                   \
+    } while (0)
+
+/* In a child of its own: glibc keeps what its first lookup learned (the
+   NSS modules it loaded, the interfaces AI_ADDRCONFIG saw), and a lookup
+   made at EMFILE would teach the rest of this process nonsense. */
+static void out_of_descriptors_child(void)
 {
-    (void)state;
-    struct rlimit old, low;
-    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-    low = old;
+    struct rlimit low;
+    CHILD_CHECK(getrlimit(RLIMIT_NOFILE, &low) == 0);
     low.rlim_cur = 256;
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    CHILD_CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
     static int fds[512];
-    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL, *a = (xsock *)&a;
-    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
+    xsock *l = NULL, *c = NULL, *a = (xsock *)&a;
+    CHILD_CHECK(xsock_listen(&l, "127.0.0.1", 0, 8) == XSOCK_OK);
+    CHILD_CHECK(xsock_connect(&c, "127.0.0.1", (uint16_t)xsock_local_port(l), 1000) == XSOCK_OK);
     int n = fill_descriptors(fds, 512, 0);
 
-    xsock *s = (xsock *)&s;
-    int rc = xsock_connect(&s, "localhost", xt_port(l), XSOCK_INFINITE);
-    print_message("EMFILE, connect localhost: %s: %s\n", xsock_errname(rc), xsock_last_error_detail());
-    assert_int_equal(rc, XSOCK_EMFILE);
-    assert_int_equal(xsock_last_os_error(), EMFILE);
-    assert_null(s);
-
+    /* on the calling thread (no deadline) and on a resolver thread */
+    int timeouts[2] = {XSOCK_INFINITE, 2000};
+    for (int i = 0; i < 2; i++) {
+        xsock *s = (xsock *)&s;
+        xsock_dialer *d = xsock_dialer_new();
+        CHILD_CHECK(d != NULL);
+        xsock_dialer_set_timeout(d, timeouts[i]);
+        int rc = xsock_dial(d, &s, "localhost", (uint16_t)xsock_local_port(l));
+        xsock_dialer_free(d);
+        printf("EMFILE, dial localhost, timeout %d: %s: %s\n", timeouts[i], xsock_errname(rc),
+               xsock_last_error_detail());
+        CHILD_CHECK(rc == XSOCK_EMFILE);
+        CHILD_CHECK(xsock_last_os_error() == EMFILE);
+        CHILD_CHECK(s == NULL);
+    }
     for (int i = 0; i < 3; i++) {
         double t0 = xt_now_ms();
-        assert_int_equal(xsock_accept(l, &a, 2000), XSOCK_EMFILE);
-        assert_true(xt_now_ms() - t0 < 500.0);
-        assert_null(a);
+        CHILD_CHECK(xsock_accept(l, &a, 2000) == XSOCK_EMFILE);
+        CHILD_CHECK(xt_now_ms() - t0 < 500.0);
+        CHILD_CHECK(a == NULL);
     }
     for (int i = 0; i < n; i++) close(fds[i]);
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
     /* the connection was queued all along */
-    assert_int_equal(xsock_accept(l, &a, 1000), XSOCK_OK);
+    CHILD_CHECK(xsock_accept(l, &a, 1000) == XSOCK_OK);
     xsock_close(a);
     xsock_close(c);
     xsock_close(l);
+    fflush(stdout);
+    _exit(0);
+}
+
+/* Out of descriptors, "localhost" cannot be looked up (glibc cannot load
+   its NSS module or open /etc/hosts): that is XSOCK_EMFILE, never "no such
+   name".  Before: XSOCK_ENOTFOUND.  And an accept at EMFILE returns at
+   once, every time, with the connection left queued (no spinning inside
+   xsock_accept). */
+static void out_of_descriptors(void **state)
+{
+    (void)state;
+    fflush(stdout);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) out_of_descriptors_child();
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
@@ -304,10 +338,12 @@ int main(void)
     xt_crash_guard();
     if (!getenv("XTEST_NETNS")) xt_skip("needs tests/netns/run.sh (its own network namespace)");
     const struct CMUnitTest tests[] = {
+        /* first: glibc's first lookup loads its NSS modules, which is
+           what fails at EMFILE with "no such name" */
+        cmocka_unit_test(out_of_descriptors),
         cmocka_unit_test(localhost_listens_on_ipv4),
         cmocka_unit_test(fixed_local_port_never_collides_with_itself),
         cmocka_unit_test(skipped_addresses_are_not_ranked),
-        cmocka_unit_test(out_of_descriptors),
         cmocka_unit_test(dead_connection_is_aborted),
         cmocka_unit_test(os_give_up_is_not_the_callers_timeout),
         cmocka_unit_test(infinite_connect_outlasts_the_os),
