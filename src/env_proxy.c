@@ -55,8 +55,8 @@ static int add_proxy(xsock_proxy_list *out, const char *var, const char *proxy)
 
 static int env_select(void *user, const char *uri, xsock_proxy_list *out)
 {
-    uint16_t port;
-    char *host;
+    uint16_t port = 0;
+    char *host = NULL;
     (void)user;
     int rc = parse_uri(uri, &host, &port);
     if (rc == XSOCK_EINVAL) return XSOCK_OK; /* not a socket uri: direct */

@@ -90,6 +90,7 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
     xsock__deadline_start(&d, timeout_ms);
     xsock_native h;
     xsock_addr peer;
+    int waited = 0;
     for (;;) {
         /* a slot only for the call that makes a socket: a waiting accept
            holds none, and at the limit the connection stays queued */
@@ -100,7 +101,11 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
         /* a connection reset while queued is the client's problem, not ours */
         if (rc == XSOCK_ECONNABORTED) continue;
         if (rc == XSOCK_EAGAIN) {
-            rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
+            /* readiness that accept did not find still ends at the deadline */
+            if (waited && timeout_ms == 0) rc = XSOCK_EAGAIN;
+            else if (waited && xsock__deadline_expired(&d)) rc = XSOCK_ETIMEDOUT;
+            else rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
+            waited = 1;
             if (rc == XSOCK_OK) continue;
         }
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)

@@ -86,6 +86,14 @@ static int keep_leftover(xsock *s, const unsigned char *data, size_t len)
     return XSOCK_OK;
 }
 
+/* A wait in the handshake loop: the deadline is checked before each one,
+   since readiness the next call does not find would otherwise loop. */
+static int wait_again(const xsock_dial_ctx *ctx, xsock *s, short events)
+{
+    if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline)) return XSOCK_ETIMEDOUT;
+    return xsock__wait(s->handle, events, &ctx->deadline, ctx->zero_timeout, NULL);
+}
+
 /* Send what the machine asks for, wait for the proxy, feed what arrives.
    Replies are waited for before the recv: the proxy never answers within
    the send, so an optimistic recv would only cost a call. */
@@ -108,12 +116,12 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
             if (sent != XSOCK_EAGAIN)
                 return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
                                   "the proxy closed the connection during the handshake");
-            rc = xsock__wait(s->handle, XSOCK_POLLOUT, &ctx->deadline, ctx->zero_timeout, NULL);
+            rc = wait_again(ctx, s, XSOCK_POLLOUT);
             if (rc != XSOCK_OK) return wait_fail(p, rc, "sending the handshake");
             continue;
         }
         if (off == have) {
-            rc = xsock__wait(s->handle, XSOCK_POLLIN, &ctx->deadline, ctx->zero_timeout, NULL);
+            rc = wait_again(ctx, s, XSOCK_POLLIN);
             if (rc != XSOCK_OK) return wait_fail(p, rc, "waiting for the proxy's reply");
             ptrdiff_t got = xsock_os_recv(s->handle, buf, sizeof buf);
             if (got == XSOCK_EAGAIN || got == XSOCK__EINTR) continue;

@@ -79,14 +79,19 @@ static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
     return os_io_result(s, xsock_os_recv(s->handle, buf, len));
 }
 
-/* One transfer of at least one byte (or EOF) within the deadline. */
+/* One transfer of at least one byte (or EOF) within the deadline.  A wait
+   may report readiness that the transfer then does not find (Wine shows a
+   peer's FIN as POLLHUP to a writer): the deadline is checked again after
+   every wait, so such a loop still ends on time. */
 static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size_t len,
                                const xsock_deadline *d, int zero_timeout, const char *what)
 {
-    for (;;) {
+    for (int waited = 0;; waited = 1) {
         ptrdiff_t n = io(s, buf, len);
         if (n >= 0) return n;
         if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
+        if (waited && zero_timeout) return io_fail(s, XSOCK_EAGAIN, what);
+        if (waited && xsock__deadline_expired(d)) return io_fail(s, XSOCK_ETIMEDOUT, what);
         int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
         if (rc != XSOCK_OK) return io_fail(s, rc, what);
     }

@@ -333,8 +333,8 @@ static void transfers_report_what_they_moved(void **state)
     char *block = calloc(1, big);
     assert_non_null(block);
     assert_int_equal(xsock_send_all_ex(c, block, big, 300, &done), XSOCK_ETIMEDOUT);
-    print_message("64 MiB to a peer that does not read: %zu bytes moved: %s\n", done,
-                  xsock_last_error_detail());
+    print_message("64 MiB to a peer that does not read: %llu bytes moved: %s\n",
+                  (unsigned long long)done, xsock_last_error_detail());
     assert_true(done > 0 && done < big);
     char want[64];
     snprintf(want, sizeof want, "after %zu of %zu bytes", done, big);
