@@ -44,7 +44,7 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     hints.ai_flags = AI_NUMERICSERV;
     snprintf(service, sizeof service, "%u", (unsigned)port);
 
-    int r = px_getaddrinfo(host, service, &hints, &res);
+    int r = xsock__px_getaddrinfo(host, service, &hints, &res);
     if (r != 0) {
         int e = r == EAI_SYSTEM ? errno : r;
         int rc = map_gai(r);
@@ -53,8 +53,8 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     }
     *n = 0;
     for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
-        if (px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
-    px_freeaddrinfo(res);
+        if (xsock__px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    xsock__px_freeaddrinfo(res);
     if (*n == 0) return XSOCK_ENOTFOUND;
     return XSOCK_OK;
 }
