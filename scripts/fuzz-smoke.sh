@@ -31,7 +31,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DXSOCK_FUZZ=ON -DXSOCK_WERROR=ON \
     -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF -DXSOCK_BUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$build" --target "${targets[@]}" -j "$jobs"
+cmake --build "$build" --target "${targets[@]/#/xsock_}" -j "$jobs"   # targets are xsock_fuzz_*
 
 failed=()
 for t in "${targets[@]}"; do

@@ -16,6 +16,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
+echo "== native: no global symbol outside xsock_/xsock__ in the static library"
+bash scripts/check-symbols.sh build/release/libxsock.a
+
 if [ -f scripts/test-windows.sh ]; then
   echo "== Windows: mingw-w64 build, tests under Wine"
   bash scripts/test-windows.sh
