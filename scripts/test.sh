@@ -26,4 +26,7 @@ else
   echo "test.sh: scripts/test-windows.sh is missing: the Windows build is not tested" >&2
   exit 1
 fi
+echo "== consumers: find_package, pkg-config, add_subdirectory, FetchContent, C++; mingw under Wine"
+bash tests/consumer/run.sh
+
 echo "test.sh: all tests passed"
