@@ -11,7 +11,7 @@ command -v doxygen >/dev/null || { echo "docs.sh: doxygen not found (apt-get ins
 out=$PWD/build/docs
 rm -rf "$out"
 mkdir -p "$out"
-XSOCK_VERSION=$(sed -n 's/^#define XSOCK_VERSION_STRING "\(.*\)"$/\1/p' include/xsock.h)
+XSOCK_VERSION=$(sed -n 's/^#define XSOCK_VERSION_STRING "\([^"]*\)".*/\1/p' include/xsock.h)
 export XSOCK_VERSION XSOCK_DOCS_OUT=$out
 if ! (cd docs && doxygen Doxyfile) >"$out/doxygen.log" 2>&1; then
     cat "$out/doxygen.log" >&2

@@ -43,7 +43,7 @@ cmake --preset mingw-i686 -DXSOCK_WERROR=ON >/dev/null
 cmake --build --preset mingw-i686
 
 step "DLL exports = the XSOCK_API functions of include/xsock.h"
-major=$(sed -n 's/^#define XSOCK_VERSION_MAJOR \([0-9]*\)$/\1/p' include/xsock.h)
+major=$(sed -n 's/^#define XSOCK_VERSION_MAJOR \([0-9]*\).*/\1/p' include/xsock.h)
 api=$(grep -E '^XSOCK_API ' include/xsock.h | sed -E 's/\(.*//; s/.*[ *]//' | sort -u)
 for build in mingw:x86_64 mingw-i686:i686; do
     dll=build/${build%%:*}/libxsock-$major.dll

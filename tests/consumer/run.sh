@@ -62,7 +62,7 @@ imports_dll() { # PE FILE, yes|no: does it import libxsock-MAJOR.dll?
     if x86_64-w64-mingw32-objdump -p "$1" | grep -q "DLL Name: libxsock-$major.dll"; then [ "$2" = yes ]; else [ "$2" = no ]; fi ||
         { echo "$1: imports libxsock-$major.dll: expected $2"; return 1; }
 }
-major=$(sed -n 's/^#define XSOCK_VERSION_MAJOR \([0-9]*\)$/\1/p' "$src/include/xsock.h")
+major=$(sed -n 's/^#define XSOCK_VERSION_MAJOR \([0-9]*\).*/\1/p' "$src/include/xsock.h")
 
 # install xsock to a staging prefix, move it, check it names no build path
 install_moved() { # BUILD_DIR FINAL_PREFIX [cmake args...]
