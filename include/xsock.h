@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file xsock.h
  * @brief xsock: portable TCP sockets with timed connect, proxies and an

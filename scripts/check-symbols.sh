@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The static library defines no global symbol outside xsock_ / xsock__
 # (DESIGN.md, Packaging): an application may define px_connect or
 # w32_send of its own and still link libxsock.a.

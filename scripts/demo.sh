@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds xsock and runs the demo: a refused connect, a timeout, an echo,
 # the OS calls of a timed connect and the leak report.  Needs only what the
 # demo needs (cmake, ninja, gcc): no CMocka, Wine or proxies, and builds

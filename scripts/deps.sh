@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs everything the build, the tests and the demo need on Debian 12
 # (run as root).  Idempotent: does nothing when all packages are present.
 #

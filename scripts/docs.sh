@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The API reference from include/xsock.h with Doxygen (Debian's doxygen):
 # HTML in build/docs/html and man pages (man3) in build/docs/man.  Fails on
 # any Doxygen warning (WARN_AS_ERROR in docs/Doxyfile): an undocumented

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (clang, -DXSOCK_FUZZ=ON, build dir build/fuzz)
 # and runs each one for a few seconds on its seed corpus.  Exits nonzero if
 # a target fails to build or finds a crash, a leak, a sanitizer report or a

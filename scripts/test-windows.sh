@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The Windows half of the test run, on Linux: cross-build with mingw-w64,
 # run every test and the demo under Wine.
 #

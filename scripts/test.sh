@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds and runs the whole test suite: natively (with ASan/UBSan) and the
 # Windows build under Wine.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One version in one place: the header's XSOCK_VERSION_* (which CMake
    reads for project(VERSION)), xsock_version() of the library linked, and
    the CMake project version this test was configured with all agree. */

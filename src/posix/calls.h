@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The POSIX backend's OS calls, each through the syscall table. */
 #ifndef XSOCK_POSIX_CALLS_H
 #define XSOCK_POSIX_CALLS_H

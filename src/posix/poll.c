@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Waiting on sockets with poll(2); a finished connect shows as POLLOUT,
    with POLLERR/POLLHUP on failure, so plain poll serves connects too. */
 #include <errno.h>

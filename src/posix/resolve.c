@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution with getaddrinfo, errors told apart: a name that does
    not exist is not a resolver that is down. */
 #include <errno.h>

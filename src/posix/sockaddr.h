@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_addr <-> struct sockaddr. */
 #ifndef XSOCK_POSIX_SOCKADDR_H
 #define XSOCK_POSIX_SOCKADDR_H

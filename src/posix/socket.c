@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Socket operations of the POSIX backend, each in the fewest OS calls the
    platform allows. */
 #include <errno.h>

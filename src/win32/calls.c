@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Winsock syscall table and its wrappers: every Winsock call of the
    backend is counted, traced when a hook is set (one branch otherwise),
    and can be replaced or made to fail by tests.  Entries are named by the

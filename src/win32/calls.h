@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Winsock backend's OS calls, each through the syscall table. */
 #ifndef XSOCK_WIN32_CALLS_H
 #define XSOCK_WIN32_CALLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Waiting on sockets.  A connect in progress is waited on with select(),
    the socket in both the write and the except set: WSAPoll does not
    report a failed connect before Windows 10 2004 (the wait would run to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution with getaddrinfo, errors told apart: a name that does
    not exist is not a resolver that is down.  WSAStartup has run before
    any call here (Wine would not notice if it had not; Windows would). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Conversions between the core's addresses and Winsock's. */
 #include "sockaddr.h"
 

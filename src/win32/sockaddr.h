@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_addr <-> SOCKADDR (Winsock). */
 #ifndef XSOCK_WIN32_SOCKADDR_H
 #define XSOCK_WIN32_SOCKADDR_H

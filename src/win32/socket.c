@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Socket operations of the Winsock backend.  Sockets are made with
    WSASocketW(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) and put in
    nonblocking mode with FIONBIO; accepted and adopted sockets are made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Process-wide services of the Winsock backend: WSAStartup/WSACleanup,
    clock, locks, the OS's own count of socket handles, code addresses. */
 #include "calls.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program that uses xsock the way an application does, built against an
    installed xsock (CMake package, pkg-config) or xsock as a subproject by
    tests/consumer/run.sh.  It listens on 127.0.0.1 port 0, connects to

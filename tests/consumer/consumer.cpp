@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The consumer in C++98: xsock.h is usable from C++ (extern "C", no
 // C-only constructs), compiled with -std=c++98 -pedantic -Werror.
 #include <cstdio>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The consumer matrix: xsock used from other projects the usual ways, each
 # building tests/consumer/consumer.c (and consumer.cpp), which listens on
 # 127.0.0.1 port 0, connects to itself and exchanges bytes, then running it.
