@@ -7,6 +7,7 @@
 #   scripts/check-symbols.sh [NM] LIBRARY.a ...
 #   scripts/check-symbols.sh build/release/libxsock.a
 #   scripts/check-symbols.sh x86_64-w64-mingw32-nm build/mingw/libxsock.a
+#   scripts/check-symbols.sh i686-w64-mingw32-nm build/mingw-i686/libxsock.a   (C names are _name there)
 #
 # Compiler-made wrappers of our own names are allowed: mingw's
 # `.refptr.NAME` (address tables of extern data) and `__emutls_v.NAME`
@@ -26,6 +27,8 @@ for lib in "$@"; do
     [ -f "$lib" ] || { echo "check-symbols: $lib does not exist" >&2; exit 1; }
     # "ADDRESS TYPE NAME" lines of the global defined symbols
     syms=$("$nm_tool" -g --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u)
+    # 32-bit Windows decorates every C name with a leading underscore
+    case $(basename "$nm_tool") in i?86-w64-mingw32-nm) syms=$(printf '%s\n' "$syms" | sed 's/^_//') ;; esac
     total=$(printf '%s\n' "$syms" | grep -c . || true)
     stray=$(printf '%s\n' "$syms" | sed -E 's/^(\.refptr\.|__emutls_v\.)+//' | grep -Ev '^xsock_' | grep . || true)
     if [ -n "$stray" ]; then

@@ -27,6 +27,7 @@ start=$(date +%s)
 step() { echo "== windows: $*"; }
 
 for tool in x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc x86_64-w64-mingw32-objdump i686-w64-mingw32-objdump \
+    x86_64-w64-mingw32-nm i686-w64-mingw32-nm \
     wine wineserver cmake ninja; do
     command -v "$tool" >/dev/null || { echo "test-windows: $tool not found (run scripts/deps.sh)" >&2; exit 1; }
 done
