@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Cost of a timed connect + close to a loopback listener, and of a small
    request/response, through xsock and through a raw POSIX loop doing the
    same work in the same run.  Prints times, the ratio, and OS calls per

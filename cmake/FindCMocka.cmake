@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Finds CMocka: the system package on Linux, or a build for the target
 # (mingw) given with -DCMOCKA_ROOT=<prefix>.  Defines CMocka::CMocka.
 find_path(CMOCKA_INCLUDE_DIR cmocka.h)

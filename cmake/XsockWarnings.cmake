@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # High warnings for the project's own targets; fatal with XSOCK_WERROR (CI).
 function(xsock_warnings target)
   if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile for 32-bit Windows with mingw-w64.  This build proves that
 # nothing truncates a SOCKET or a pointer; its tests are built, not run
 # (Debian's wine64 has no 32-bit loader unless wine32 is installed).

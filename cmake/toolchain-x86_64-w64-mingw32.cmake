@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile for 64-bit Windows with mingw-w64; tests run under Wine.
 #   cmake --preset mingw        (or -DCMAKE_TOOLCHAIN_FILE=<this file>)
 set(CMAKE_SYSTEM_NAME Windows)

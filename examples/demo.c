@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tour of xsock in one run: a refused connect, a timeout, an echo, the
    OS calls behind a timed connect, and the leak report. */
 #define XSOCK_TRACK_SITES /* report lines say demo.c:LINE */

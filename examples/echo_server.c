@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* echo_server: echoes every connection back, one at a time.
 
    usage: echo_server [--host H] [--port N] [--once]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxy_selector: a custom proxy selector with failover, in the style of
    Java's ProxySelector.  The proxies come from the command line and are
    tried in order; "direct" (a plain connect) is the last resort unless

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xnc: a small netcat-like client.  Sends its standard input to host:port,
    half-closes, and copies what comes back to standard output.
 

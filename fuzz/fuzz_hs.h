@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the handshake fuzz targets: the driver loop of
    proxy_handshake.h over a scripted reply stream, with the contract
    checked at every step (a violation aborts, which libFuzzer reports). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the HTTP CONNECT handshake (src/http_connect.c).
    Input: [flags][chunk][proxy response bytes...].  flags bits 0-1 pick the
    target (name, IPv4, IPv6, bracketed IPv6), bit 2 adds Basic credentials.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the no_proxy matcher (src/no_proxy.c).
    Input: [port hi][port lo][host]\n[no_proxy list].  Invariants: the
    separators around the list do not matter, adding entries never removes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the proxy URL parser (src/proxy_url.c), the target
    checks and the handshake start from a parsed URL.  Invariants: a
    rejected URL leaves only a reason; an accepted one has sane fields, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the SOCKS4/4a handshake (src/socks4.c).
    Input: [flags][chunk][server bytes...].  flags bit 0: socks4a, bit 1: a
    host name target (4a only), bit 2: a user id.  Same checks as

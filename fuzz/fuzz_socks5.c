@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the SOCKS5 handshake (src/socks5.c).
    Input: [flags][chunk][server bytes...].  flags bits 0-1 pick the target
    (IPv4, IPv6, name, bracketed IPv6), bit 2 offers user/pass.  The server

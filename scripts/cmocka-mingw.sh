@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build CMocka for Windows (mingw-w64) from Debian's source package and
 # install its static library into a prefix, for the Windows test build:
 #

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs everything the build, the tests and the demo need on Debian 12
 # (run as root).  Idempotent: does nothing when all packages are present.
+#
+#   scripts/deps.sh          everything: build, tests, Windows, proxies, docs
+#   scripts/deps.sh --demo   only what the library and the demo need
 set -euo pipefail
 
+DEMO_PACKAGES=(cmake ninja-build gcc libc6-dev)
 PACKAGES=(
-  # native build and tests
-  cmake ninja-build gcc libc6-dev libcmocka-dev pkg-config
+  "${DEMO_PACKAGES[@]}"
+  # native tests; the consumer tests (C++, pkg-config)
+  libcmocka-dev pkg-config g++
+  # the API reference (scripts/docs.sh)
+  doxygen
   # sanitizers, fuzzing, leak and descriptor checks
   clang libclang-rt-14-dev valgrind strace
   # the Windows build and its test run under Wine
@@ -16,6 +24,10 @@ PACKAGES=(
   dante-server microsocks openssh-server openssh-client tinyproxy squid privoxy
   ncat v2ray socat curl python3 openssl
 )
+
+if [ "${1:-}" = "--demo" ]; then
+  PACKAGES=("${DEMO_PACKAGES[@]}")
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

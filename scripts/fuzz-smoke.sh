@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (clang, -DXSOCK_FUZZ=ON, build dir build/fuzz)
 # and runs each one for a few seconds on its seed corpus.  Exits nonzero if
 # a target fails to build or finds a crash, a leak, a sanitizer report or a
@@ -31,7 +32,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DXSOCK_FUZZ=ON -DXSOCK_WERROR=ON \
     -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF -DXSOCK_BUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$build" --target "${targets[@]}" -j "$jobs"
+cmake --build "$build" --target "${targets[@]/#/xsock_}" -j "$jobs"   # targets are xsock_fuzz_*
 
 failed=()
 for t in "${targets[@]}"; do

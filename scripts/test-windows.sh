@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The Windows half of the test run, on Linux: cross-build with mingw-w64,
 # run every test and the demo under Wine.
 #
@@ -13,7 +14,9 @@
 # 2. Preset `mingw` (x86_64): static library, DLL, tests, examples, -Werror.
 # 3. Preset `mingw-i686`: everything built, -Werror (no 32-bit Wine here,
 #    so its tests are not run: the build proves no SOCKET/pointer truncation).
-# 4. The DLLs export exactly the XSOCK_API functions of include/xsock.h.
+# 4. The DLLs (libxsock-MAJOR.dll) export exactly the XSOCK_API functions
+#    of include/xsock.h; the static libraries define no global symbol
+#    outside xsock_/xsock__ (scripts/check-symbols.sh).
 # 5. ctest under Wine: one wineserver for the whole run and a WINEPREFIX
 #    inside build/mingw (a ctest fixture starts and stops them).
 # 6. The demo under Wine; its output must end in "demo: done".
@@ -24,6 +27,7 @@ start=$(date +%s)
 step() { echo "== windows: $*"; }
 
 for tool in x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc x86_64-w64-mingw32-objdump i686-w64-mingw32-objdump \
+    x86_64-w64-mingw32-nm i686-w64-mingw32-nm \
     wine wineserver cmake ninja; do
     command -v "$tool" >/dev/null || { echo "test-windows: $tool not found (run scripts/deps.sh)" >&2; exit 1; }
 done
@@ -41,9 +45,10 @@ cmake --preset mingw-i686 -DXSOCK_WERROR=ON >/dev/null
 cmake --build --preset mingw-i686
 
 step "DLL exports = the XSOCK_API functions of include/xsock.h"
+major=$(sed -n 's/^#define XSOCK_VERSION_MAJOR \([0-9]*\).*/\1/p' include/xsock.h)
 api=$(grep -E '^XSOCK_API ' include/xsock.h | sed -E 's/\(.*//; s/.*[ *]//' | sort -u)
 for build in mingw:x86_64 mingw-i686:i686; do
-    dll=build/${build%%:*}/libxsock.dll
+    dll=build/${build%%:*}/libxsock-$major.dll
     exports=$("${build#*:}-w64-mingw32-objdump" -p "$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | sed 1d |
         grep -o '\] [A-Za-z_0-9@]*$' | cut -c3- | sort -u)
     if [ "$api" != "$exports" ]; then
@@ -52,6 +57,7 @@ for build in mingw:x86_64 mingw-i686:i686; do
         exit 1
     fi
     echo "$dll: $(echo "$exports" | wc -l) exports, exactly the API"
+    bash scripts/check-symbols.sh "${build#*:}-w64-mingw32-nm" "build/${build%%:*}/libxsock.a"
 done
 
 step "tests under Wine (ctest --preset mingw)"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds and runs the whole test suite: natively (with ASan/UBSan) and the
 # Windows build under Wine.
 set -euo pipefail
@@ -16,6 +17,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
+echo "== native: no global symbol outside xsock_/xsock__ in the static library"
+bash scripts/check-symbols.sh build/release/libxsock.a
+
 if [ -f scripts/test-windows.sh ]; then
   echo "== Windows: mingw-w64 build, tests under Wine"
   bash scripts/test-windows.sh
@@ -23,4 +27,7 @@ else
   echo "test.sh: scripts/test-windows.sh is missing: the Windows build is not tested" >&2
   exit 1
 fi
+echo "== consumers: find_package, pkg-config, add_subdirectory, FetchContent, C++; mingw under Wine"
+bash tests/consumer/run.sh
+
 echo "test.sh: all tests passed"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The threaded tests under ThreadSanitizer (clang): the accounting under 8
 # threads, the abandoned resolver thread, the in-process fake proxies.
 set -euo pipefail

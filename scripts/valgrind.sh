@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every native test under valgrind with --track-fds=yes and fails on
 # any memory error, definite leak, or descriptor left open at exit that the
 # test did not inherit.  Uses the release preset's build (no sanitizers).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The record of every live socket: an intrusive list under one lock
    (O(1) insert and remove), the counters, the limit, and the reports. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IP literal parsing and RFC 5952 formatting without the OS, so a
    numeric host never reaches the resolver and the code is fuzzable. */
 #include "addr.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Portable socket addresses: the core's view of an IP endpoint. */
 #ifndef XSOCK_ADDR_H
 #define XSOCK_ADDR_H

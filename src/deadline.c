@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One deadline per call, on the monotonic clock, and the wait that
    honours it across interruptions. */
 #include "internal.h"

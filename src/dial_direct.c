@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Direct dialing: the addresses of a host, tried in RFC 8305 order with a
    new attempt every `delay` ms (or one at a time with Go's share rule), all
    waited on by one poll, inside the dial's one deadline.  The first to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The dialer: every connect option in one place, and the dial entry points
    (xsock_dial, xsock_connect) that fix one deadline and pick the route. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The environment proxy selector (curl's rules): socks_proxy, then
    all_proxy, lowercase before uppercase in each pair; no_proxy/NO_PROXY
    lists the targets that go direct.  Read at every select, so a change

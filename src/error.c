@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error names and texts from the one X-macro table, and the per-thread
    record of the last failure. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP CONNECT client handshake (see http_connect.h).  Pure C11. */
 #include "http_connect.h"
 

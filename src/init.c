@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_init / xsock_cleanup: a reference count over the OS layer
    (WSAStartup on Windows), and the leak report at the last cleanup. */
 #include <stdio.h>

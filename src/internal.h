@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared declarations of the portable core (never included by backends
    except for the hooks in "OS call hooks"). */
 #ifndef XSOCK_INTERNAL_H

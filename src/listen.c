@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server side: listening sockets and accepting connections. */
 #include <string.h>
 

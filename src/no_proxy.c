@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* no_proxy matching (see no_proxy.h).  Pure C11. */
 #include "no_proxy.h"
 

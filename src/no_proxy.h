@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The no_proxy matcher of the environment selector (DESIGN.md, curl's
  * rules).  Pure: no OS, no heap, no environment access (the caller reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A connection through one proxy: target checks before anything is
    opened, the TCP connect to the proxy with the dial's own address logic,
    then the handshake state machine driven over the socket, all inside the

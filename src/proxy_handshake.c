@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The common half of the proxy handshakes: output window, dispatch, details
    and the start from a proxy URL (see proxy_handshake.h).  Pure C11. */
 #include "proxy_handshake.h"

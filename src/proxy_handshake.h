@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Proxy handshakes as sans-I/O state machines: SOCKS4/4a (socks4.c),
  * SOCKS5/5h (socks5.c) and HTTP CONNECT (http_connect.c).  No sockets, no

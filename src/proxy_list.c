@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The list a proxy selector fills: parsed, validated proxy URLs in order. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_proxy_list: what a selector returns (proxy_list.c). */
 #ifndef XSOCK_PROXY_LIST_H
 #define XSOCK_PROXY_LIST_H

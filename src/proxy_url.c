@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Proxy URL parsing and target checks (see proxy_url.h).  Pure C11. */
 #include "proxy_url.h"
 

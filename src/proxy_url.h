@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Proxy URLs (DESIGN.md "Proxies"): parsing and the target-dependent
  * checks made before a dial opens any connection.  Pure: no OS, no heap.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution that a dial can abandon at its deadline.  getaddrinfo
    cannot be cancelled, so a timed resolution runs on a thread of its own
    (curl's threaded resolver); the job is shared by the dial and the thread

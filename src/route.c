@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which way a dial goes: the dialer's fixed proxy, else its selector, else
    the default selector, else direct (Java's ProxySelector order).  Each
    proxy the selector names is tried in turn inside the one deadline;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data transfer, options, addresses, adopt/release and close of one socket.
    Every transfer is optimistic: the OS call first, a wait only when it
    would block, all within the call's one deadline. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SOCKS4 / SOCKS4a client handshake (see socks4.h).  Pure C11. */
 #include "socks4.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SOCKS4 and SOCKS4a CONNECT as a sans-I/O state machine (driven through
  * proxy_handshake.h: xsock_hs_output / _output_sent / _input / _eof).

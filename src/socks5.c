@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SOCKS5 client handshake with RFC 1929 user/pass (see socks5.h).  Pure C11. */
 #include "socks5.h"
 

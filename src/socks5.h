@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SOCKS5 CONNECT (RFC 1928) with RFC 1929 username/password, as a
  * sans-I/O state machine (driven through proxy_handshake.h:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lookup, replacement and fault injection over the backend's syscall
    table.  Faults swap a table entry for its failing twin, so the trace
    shows an injected failure exactly as it would show a real one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The syscall table shared by the core and the backends (SQLite's
    aSyscall): each backend defines xsock__syscalls[] with one entry per OS
    call it makes; the core's syscalls.c implements lookup, replacement and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The trace hook and the count of OS calls.  Backends call
    xsock__trace_emit from their syscall wrappers only while tracing is on. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The backend contract: the only door between the portable core and an OS.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A simulated driver for the sans-I/O proxy handshakes (proxy_handshake.h),
    shared by test_socks4.c, test_socks5.c and test_http_connect.c.  It runs
    the loop documented in proxy_handshake.h against scripted "recv" results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dialing names end to end through the real resolver, inside a network
    namespace the test made itself (tests/netns/run.sh): dual.test is ::1
    then 127.0.0.1 in the namespace's own hosts file, and any other name goes to a DNS server on 127.0.0.1:53 that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Field bugs produced for real, inside a network namespace the test made
    itself (tests/netns/run.sh): the OS abandoning a SYN, a keepalive that
    declares a connection dead, Debian's stock "localhost" lines (127.0.0.1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against a real dante (danted) started by tests/proxies/run.sh on
    127.0.0.1 and ::1 (XT_DANTE_PORT): SOCKS5 and SOCKS4 tunnels with echo,
    the reply codes dante sends for a refused target (SOCKS5 0x05, SOCKS4 91)

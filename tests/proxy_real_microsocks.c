@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against a real microsocks started by tests/proxies/run.sh on 127.0.0.1
    (XT_MICROSOCKS_PORT) with RFC 1929 user/password XT_PROXY_USER and
    XT_PROXY_PASS (the password has ':', '@' and '%', so the URL must carry it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against a real privoxy started by tests/proxies/run.sh on 127.0.0.1 and
    ::1 (XT_PRIVOXY_PORT), allowed to CONNECT to every port: CONNECT with
    echo, and a refused target, which privoxy answers with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against a real squid started by tests/proxies/run.sh on 127.0.0.1 and ::1
    (XT_SQUID_PORT) with Basic auth XT_PROXY_USER / XT_PROXY_PASS: HTTP
    CONNECT with Basic credentials and echo, 407 without or with wrong

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against OpenSSH's dynamic forwarding (ssh -D, through an `sshd -i` with
    throw-away keys) started by tests/proxies/run.sh on 127.0.0.1 and ::1
    (XT_SSH_PORT): SOCKS4a with the name "localhost", SOCKS4, SOCKS5 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Against two real tinyproxy instances started by tests/proxies/run.sh on
    127.0.0.1 and ::1: one open (XT_TINYPROXY_PORT), one with Basic auth
    (XT_TINYPROXY_AUTH_PORT, XT_PROXY_USER / XT_PROXY_PASS).  HTTP CONNECT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Accounting: counters, the limit, the live list and its report, sites,
    adopt/release, the OS's own count, and cleanup's leak count. */
 #define XSOCK_TRACK_SITES

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IP literal parsing and formatting, done by the core without the OS. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bad input gets XSOCK_EINVAL and a detail, never a crash, an OS call or
    a leaked handle. */
 #include <string.h>

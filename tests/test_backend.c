@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Below the API: what the backend does with the OS, checked wherever the
    OS lets a test see it.  No socket is inheritable by a child process;
    a refused loopback connect fails at once; and on Windows a connect is

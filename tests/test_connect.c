@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_connect: success, refusal, timeouts and the OS calls it makes. */
 #include <string.h>
 

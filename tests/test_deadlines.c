@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XSOCK_ETIMEDOUT means the caller's deadline and nothing else: an OS that
    gives up first is retried or reported as what it is, interruptions
    never stretch a call, and no internal code ever reaches the caller.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The dialer's options: timeout, family, local address, happy eyeballs. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every error path of connect, accept and I/O, made real through the
    syscall table: the right code comes back, and neither the library's
    count of live sockets nor the OS's count of socket handles moves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dialing several addresses (RFC 8305): a hanging address does not hold
    up a working one, the timeout is never multiplied by the number of
    addresses, losers are closed, and the most informative error wins.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP CONNECT state machine (src/http_connect.c) on byte arrays: the exact
    request, Basic credentials, the status mapping of DESIGN.md with the
    replies of squid, tinyproxy, privoxy, ncat and v2ray

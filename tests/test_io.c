@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Server side and data transfer: listen, accept, echo, timeouts, EOF,
    resets, no SIGPIPE, shutdown, addresses, options, poll. */
 #include <stdlib.h>

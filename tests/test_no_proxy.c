@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The no_proxy matcher (src/no_proxy.c): names on label boundaries, '*',
    IPv4/IPv6 literals, CIDR blocks, ports, separators, case. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Proxied dials against a scripted proxy in this process (a thread on
    loopback): what no real server does on demand (silence, one byte a
    second, an oversize or wrong reply, a close mid-reply), every reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Proxy URL parsing (src/proxy_url.c): every scheme, userinfo, IPv6,
    default ports, the display form without secrets, every malformed form,
    and the target-dependent checks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution inside the dial's deadline: a stalled resolver ends the
    dial at the deadline, the abandoned lookup is freed when it returns,
    resolver errors stay distinct, and numeric hosts never resolve. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SOCKS4 / SOCKS4a handshake state machine (src/socks4.c) on byte arrays:
    request bytes, every reply code, wrong versions, truncation, partial
    input, leftover.  Replies are those of dante, ssh -D, v2ray and

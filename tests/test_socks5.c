@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SOCKS5 handshake state machine (src/socks5.c) on byte arrays: requests,
    every reply code, every ATYP of the bound address, truncation, garbage,
    partial input, leftover bytes, secrets.  Replies are the exact bytes of

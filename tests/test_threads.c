@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Concurrency: 8 threads connecting and closing while one accepts; the
    counts stay exact and nothing is left open. */
 #include <stdatomic.h>

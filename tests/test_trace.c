@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The trace hook: one event per OS call, exactly the calls expected, and
    os_calls counting the same calls whether tracing is on or off. */
 #include <string.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The ctest fixture of the Wine run: one persistent wineserver for all the
 # tests of a run, started away from ctest's pipes (a server started by a
 # test keeps the test's stderr open for seconds after it ends).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The POSIX syscall table and its wrappers: every OS call of the backend is
    counted, traced when a hook is set (one branch otherwise), and can be
    replaced or made to fail by tests. */
@@ -228,88 +229,88 @@ const size_t xsock__syscall_count = PX_COUNT;
 
 #define FD(fd) ((xsock_native)(fd))
 
-int px_socket(int domain, int type, int protocol)
+int xsock__px_socket(int domain, int type, int protocol)
 {
     PX_CALL(PX_SOCKET, socket_fn, int, "socket", r_ < 0 ? XSOCK_INVALID_NATIVE : FD(r_), r_ < 0,
             (domain, type, protocol));
 }
 
-int px_connect(int fd, const struct sockaddr *sa, socklen_t len)
+int xsock__px_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
     PX_CALL_ONCE(PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0, (fd, sa, len));
 }
 
-int px_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+int xsock__px_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
     PX_CALL_ONCE(PX_POLL, poll_fn, int, "poll", n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
             (fds, n, timeout_ms));
 }
 
-int px_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+int xsock__px_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
     PX_CALL(PX_GETSOCKOPT, getsockopt_fn, int, "getsockopt", FD(fd), r_ < 0,
             (fd, level, name, val, len));
 }
 
-int px_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+int xsock__px_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
     PX_CALL(PX_SETSOCKOPT, setsockopt_fn, int, "setsockopt", FD(fd), r_ < 0,
             (fd, level, name, val, len));
 }
 
-int px_bind(int fd, const struct sockaddr *sa, socklen_t len)
+int xsock__px_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
     PX_CALL(PX_BIND, bind_fn, int, "bind", FD(fd), r_ < 0, (fd, sa, len));
 }
 
-int px_listen(int fd, int backlog)
+int xsock__px_listen(int fd, int backlog)
 {
     PX_CALL(PX_LISTEN, listen_fn, int, "listen", FD(fd), r_ < 0, (fd, backlog));
 }
 
-int px_accept(int fd, struct sockaddr *sa, socklen_t *len)
+int xsock__px_accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
     PX_CALL(PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, FD(fd), r_ < 0, (fd, sa, len));
 }
 
-ssize_t px_send(int fd, const void *buf, size_t len, int flags)
+ssize_t xsock__px_send(int fd, const void *buf, size_t len, int flags)
 {
     PX_CALL(PX_SEND, send_fn, ssize_t, "send", FD(fd), r_ < 0, (fd, buf, len, flags));
 }
 
-ssize_t px_recv(int fd, void *buf, size_t len, int flags)
+ssize_t xsock__px_recv(int fd, void *buf, size_t len, int flags)
 {
     PX_CALL(PX_RECV, recv_fn, ssize_t, "recv", FD(fd), r_ < 0, (fd, buf, len, flags));
 }
 
-int px_shutdown(int fd, int how)
+int xsock__px_shutdown(int fd, int how)
 {
     PX_CALL(PX_SHUTDOWN, shutdown_fn, int, "shutdown", FD(fd), r_ < 0, (fd, how));
 }
 
-int px_close(int fd)
+int xsock__px_close(int fd)
 {
     PX_CALL_ONCE(PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (fd));
 }
 
-int px_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+int xsock__px_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 {
     PX_CALL(PX_GETSOCKNAME, getname_fn, int, "getsockname", FD(fd), r_ < 0, (fd, sa, len));
 }
 
-int px_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+int xsock__px_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
     PX_CALL(PX_GETPEERNAME, getname_fn, int, "getpeername", FD(fd), r_ < 0, (fd, sa, len));
 }
 
-int px_fcntl(int fd, int cmd, int arg)
+int xsock__px_fcntl(int fd, int cmd, int arg)
 {
     PX_CALL(PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0, (fd, cmd, arg));
 }
 
 /* getaddrinfo reports through its result, not errno; an interrupted one
    (EAI_SYSTEM with EINTR) is asked again. */
-int px_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+int xsock__px_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                    struct addrinfo **res)
 {
     for (;;) {
@@ -328,12 +329,12 @@ int px_getaddrinfo(const char *node, const char *service, const struct addrinfo 
     }
 }
 
-void px_freeaddrinfo(struct addrinfo *res)
+void xsock__px_freeaddrinfo(struct addrinfo *res)
 {
     freeaddrinfo(res);
 }
 
-int px_fail(void)
+int xsock__px_fail(void)
 {
     int e = errno;
     xsock__set_os_error(e);

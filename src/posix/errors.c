@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errno <-> XSOCK_E*: one table, read both ways. */
 #include <errno.h>
 

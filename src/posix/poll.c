@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Waiting on sockets with poll(2); a finished connect shows as POLLOUT,
    with POLLERR/POLLHUP on failure, so plain poll serves connects too. */
 #include <errno.h>
@@ -36,8 +37,8 @@ int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms)
         fds[i].events = to_native(ents[i].events);
         fds[i].revents = 0;
     }
-    int r = px_poll(fds, (nfds_t)n, timeout_ms);
-    int rc = r >= 0 ? r : px_fail();
+    int r = xsock__px_poll(fds, (nfds_t)n, timeout_ms);
+    int rc = r >= 0 ? r : xsock__px_fail();
     for (size_t i = 0; r > 0 && i < n; i++) ents[i].revents = from_native(fds[i].revents);
     if (fds != stack) free(fds);
     return rc;

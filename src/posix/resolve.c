@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution with getaddrinfo, errors told apart: a name that does
    not exist is not a resolver that is down. */
 #include <errno.h>
@@ -45,7 +46,7 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     snprintf(service, sizeof service, "%u", (unsigned)port);
 
     errno = 0;
-    int r = px_getaddrinfo(host, service, &hints, &res);
+    int r = xsock__px_getaddrinfo(host, service, &hints, &res);
     if (r != 0) {
         /* glibc that cannot open /etc/hosts or a socket to the DNS server
            says "no such name" (EAI_NONAME) with errno EMFILE: out of
@@ -61,8 +62,8 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     }
     *n = 0;
     for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
-        if (px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
-    px_freeaddrinfo(res);
+        if (xsock__px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    xsock__px_freeaddrinfo(res);
     if (*n == 0) return XSOCK_ENOTFOUND;
     return XSOCK_OK;
 }

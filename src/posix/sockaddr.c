@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Conversions between the core's addresses and the OS's. */
 #include "sockaddr.h"
 
@@ -6,12 +7,12 @@
 
 #include "../xsock_os.h"
 
-int px_family(int xsock_family)
+int xsock__px_family(int xsock_family)
 {
     return xsock_family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
 }
 
-socklen_t px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
+socklen_t xsock__px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (a->family == XSOCK_AF_INET6) {
@@ -29,7 +30,7 @@ socklen_t px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
     return sizeof *s4;
 }
 
-int px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
+int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
 {
     memset(a, 0, sizeof *a);
     if (sa->sa_family == AF_INET6) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsock_addr <-> struct sockaddr. */
 #ifndef XSOCK_POSIX_SOCKADDR_H
 #define XSOCK_POSIX_SOCKADDR_H
@@ -6,8 +7,8 @@
 
 #include "../addr.h"
 
-socklen_t px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss);
-int px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
-int px_family(int xsock_family);
+socklen_t xsock__px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss);
+int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
+int xsock__px_family(int xsock_family);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Process-wide services of the POSIX backend: clock, locks, the OS's own
    socket count, code addresses. */
 

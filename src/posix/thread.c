@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Detached threads and one-shot events (POSIX threads, monotonic clock). */
 #include <errno.h>
 #include <pthread.h>

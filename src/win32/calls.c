@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Winsock syscall table and its wrappers: every Winsock call of the
    backend is counted, traced when a hook is set (one branch otherwise),
    and can be replaced or made to fail by tests.  Entries are named by the
@@ -252,20 +253,20 @@ const size_t xsock__syscall_count = W_COUNT;
 
 #define H(s) ((xsock_native)(s))
 
-SOCKET w32_WSASocketW(int af, int type, int protocol, DWORD flags)
+SOCKET xsock__w32_WSASocketW(int af, int type, int protocol, DWORD flags)
 {
     W_CALL(W_SOCKET, socket_fn, SOCKET, "WSASocketW",
            r_ == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(r_), r_ == INVALID_SOCKET,
            (af, type, protocol, NULL, 0, flags));
 }
 
-int w32_connect(SOCKET s, const struct sockaddr *sa, int len)
+int xsock__w32_connect(SOCKET s, const struct sockaddr *sa, int len)
 {
     W_CALL_ONCE(W_CONNECT, connect_fn, int, "connect", H(s), r_ != 0, (s, sa, len));
 }
 
 /* `only`: the one socket in the sets, or INVALID_SOCKET for several. */
-int w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOCKET only)
+int xsock__w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOCKET only)
 {
     /* the first argument is ignored by Winsock; the cast drops a const
        that select's prototype (const PTIMEVAL) puts on the pointer itself */
@@ -274,116 +275,116 @@ int w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOC
            (0, rd, wr, ex, (PTIMEVAL)(uintptr_t)tv));
 }
 
-int w32_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms)
+int xsock__w32_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms)
 {
     W_CALL_ONCE(W_POLL, poll_fn, int, "WSAPoll", n == 1 ? H(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
            (fds, n, timeout_ms));
 }
 
-int w32_getsockopt(SOCKET s, int level, int name, char *val, int *len)
+int xsock__w32_getsockopt(SOCKET s, int level, int name, char *val, int *len)
 {
     W_CALL(W_GETSOCKOPT, getsockopt_fn, int, "getsockopt", H(s), r_ != 0,
            (s, level, name, val, len));
 }
 
-int w32_setsockopt(SOCKET s, int level, int name, const char *val, int len)
+int xsock__w32_setsockopt(SOCKET s, int level, int name, const char *val, int len)
 {
     W_CALL(W_SETSOCKOPT, setsockopt_fn, int, "setsockopt", H(s), r_ != 0,
            (s, level, name, val, len));
 }
 
-int w32_ioctlsocket(SOCKET s, long cmd, u_long *arg)
+int xsock__w32_ioctlsocket(SOCKET s, long cmd, u_long *arg)
 {
     W_CALL(W_IOCTLSOCKET, ioctlsocket_fn, int, "ioctlsocket", H(s), r_ != 0,
            (s, (__LONG32)cmd, arg));
 }
 
-int w32_WSAIoctl(SOCKET s, DWORD code, void *in, DWORD in_len, void *out, DWORD out_len,
+int xsock__w32_WSAIoctl(SOCKET s, DWORD code, void *in, DWORD in_len, void *out, DWORD out_len,
                  DWORD *returned)
 {
     W_CALL(W_WSAIOCTL, wsaioctl_fn, int, "WSAIoctl", H(s), r_ != 0,
            (s, code, in, in_len, out, out_len, returned, NULL, NULL));
 }
 
-int w32_bind(SOCKET s, const struct sockaddr *sa, int len)
+int xsock__w32_bind(SOCKET s, const struct sockaddr *sa, int len)
 {
     W_CALL(W_BIND, bind_fn, int, "bind", H(s), r_ != 0, (s, sa, len));
 }
 
-int w32_listen(SOCKET s, int backlog)
+int xsock__w32_listen(SOCKET s, int backlog)
 {
     W_CALL(W_LISTEN, listen_fn, int, "listen", H(s), r_ != 0, (s, backlog));
 }
 
-SOCKET w32_accept(SOCKET s, struct sockaddr *sa, int *len)
+SOCKET xsock__w32_accept(SOCKET s, struct sockaddr *sa, int *len)
 {
     W_CALL(W_ACCEPT, accept_fn, SOCKET, "accept", H(s), r_ == INVALID_SOCKET, (s, sa, len));
 }
 
-int w32_send(SOCKET s, const char *buf, int len, int flags)
+int xsock__w32_send(SOCKET s, const char *buf, int len, int flags)
 {
     W_CALL(W_SEND, send_fn, int, "send", H(s), r_ < 0, (s, buf, len, flags));
 }
 
-int w32_recv(SOCKET s, char *buf, int len, int flags)
+int xsock__w32_recv(SOCKET s, char *buf, int len, int flags)
 {
     W_CALL(W_RECV, recv_fn, int, "recv", H(s), r_ < 0, (s, buf, len, flags));
 }
 
-int w32_shutdown(SOCKET s, int how)
+int xsock__w32_shutdown(SOCKET s, int how)
 {
     W_CALL(W_SHUTDOWN, shutdown_fn, int, "shutdown", H(s), r_ != 0, (s, how));
 }
 
-int w32_closesocket(SOCKET s)
+int xsock__w32_closesocket(SOCKET s)
 {
     W_CALL_ONCE(W_CLOSE, close_fn, int, "closesocket", H(s), r_ != 0, (s));
 }
 
-int w32_getsockname(SOCKET s, struct sockaddr *sa, int *len)
+int xsock__w32_getsockname(SOCKET s, struct sockaddr *sa, int *len)
 {
     W_CALL(W_GETSOCKNAME, getname_fn, int, "getsockname", H(s), r_ != 0, (s, sa, len));
 }
 
-int w32_getpeername(SOCKET s, struct sockaddr *sa, int *len)
+int xsock__w32_getpeername(SOCKET s, struct sockaddr *sa, int *len)
 {
     W_CALL(W_GETPEERNAME, getname_fn, int, "getpeername", H(s), r_ != 0, (s, sa, len));
 }
 
-int w32_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+int xsock__w32_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                     struct addrinfo **res)
 {
     W_CALL_E(W_GETADDRINFO, getaddrinfo_fn, INT, "getaddrinfo", XSOCK_INVALID_NATIVE, r_ != 0, r_, 1,
              (node, service, hints, res));
 }
 
-void w32_freeaddrinfo(struct addrinfo *res)
+void xsock__w32_freeaddrinfo(struct addrinfo *res)
 {
     freeaddrinfo(res);
 }
 
-BOOL w32_SetHandleInformation(SOCKET s, DWORD mask, DWORD flags)
+BOOL xsock__w32_SetHandleInformation(SOCKET s, DWORD mask, DWORD flags)
 {
     /* a SOCKET is a kernel handle; GetLastError and WSAGetLastError are the
-       same per-thread value, so the trace and w32_fail read it alike */
+       same per-thread value, so the trace and xsock__w32_fail read it alike */
     W_CALL_E(W_SETHANDLEINFO, sethandleinfo_fn, WINBOOL, "SetHandleInformation", H(s), !r_,
              GetLastError(), 0, ((HANDLE)s, mask, flags));
 }
 
-int w32_fail(void)
+int xsock__w32_fail(void)
 {
-    return w32_fail_code(WSAGetLastError());
+    return xsock__w32_fail_code(WSAGetLastError());
 }
 
-int w32_fail_code(int e)
+int xsock__w32_fail_code(int e)
 {
     xsock__set_os_error(e);
     return xsock_os_map_error(e);
 }
 
-void w32_close_quietly(SOCKET s)
+void xsock__w32_close_quietly(SOCKET s)
 {
     int e = WSAGetLastError();
-    w32_closesocket(s);
+    xsock__w32_closesocket(s);
     WSASetLastError(e);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Winsock backend's OS calls, each through the syscall table. */
 #ifndef XSOCK_WIN32_CALLS_H
 #define XSOCK_WIN32_CALLS_H
@@ -9,38 +10,38 @@
 
 #include "../addr.h"
 
-SOCKET w32_WSASocketW(int af, int type, int protocol, DWORD flags);
-int w32_connect(SOCKET s, const struct sockaddr *sa, int len);
-int w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOCKET only);
-int w32_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms);
-int w32_getsockopt(SOCKET s, int level, int name, char *val, int *len);
-int w32_setsockopt(SOCKET s, int level, int name, const char *val, int len);
-int w32_ioctlsocket(SOCKET s, long cmd, u_long *arg);
-int w32_WSAIoctl(SOCKET s, DWORD code, void *in, DWORD in_len, void *out, DWORD out_len,
+SOCKET xsock__w32_WSASocketW(int af, int type, int protocol, DWORD flags);
+int xsock__w32_connect(SOCKET s, const struct sockaddr *sa, int len);
+int xsock__w32_select(fd_set *rd, fd_set *wr, fd_set *ex, const struct timeval *tv, SOCKET only);
+int xsock__w32_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms);
+int xsock__w32_getsockopt(SOCKET s, int level, int name, char *val, int *len);
+int xsock__w32_setsockopt(SOCKET s, int level, int name, const char *val, int len);
+int xsock__w32_ioctlsocket(SOCKET s, long cmd, u_long *arg);
+int xsock__w32_WSAIoctl(SOCKET s, DWORD code, void *in, DWORD in_len, void *out, DWORD out_len,
                  DWORD *returned);
-int w32_bind(SOCKET s, const struct sockaddr *sa, int len);
-int w32_listen(SOCKET s, int backlog);
-SOCKET w32_accept(SOCKET s, struct sockaddr *sa, int *len);
-int w32_send(SOCKET s, const char *buf, int len, int flags);
-int w32_recv(SOCKET s, char *buf, int len, int flags);
-int w32_shutdown(SOCKET s, int how);
-int w32_closesocket(SOCKET s);
-int w32_getsockname(SOCKET s, struct sockaddr *sa, int *len);
-int w32_getpeername(SOCKET s, struct sockaddr *sa, int *len);
-int w32_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+int xsock__w32_bind(SOCKET s, const struct sockaddr *sa, int len);
+int xsock__w32_listen(SOCKET s, int backlog);
+SOCKET xsock__w32_accept(SOCKET s, struct sockaddr *sa, int *len);
+int xsock__w32_send(SOCKET s, const char *buf, int len, int flags);
+int xsock__w32_recv(SOCKET s, char *buf, int len, int flags);
+int xsock__w32_shutdown(SOCKET s, int how);
+int xsock__w32_closesocket(SOCKET s);
+int xsock__w32_getsockname(SOCKET s, struct sockaddr *sa, int *len);
+int xsock__w32_getpeername(SOCKET s, struct sockaddr *sa, int *len);
+int xsock__w32_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                     struct addrinfo **res); /* returns the error, like getaddrinfo */
-void w32_freeaddrinfo(struct addrinfo *res);
+void xsock__w32_freeaddrinfo(struct addrinfo *res);
 /* Handle flags: fails with GetLastError(), which the wrapper moves into
-   WSAGetLastError() so that w32_fail() reads every failure alike. */
-BOOL w32_SetHandleInformation(SOCKET s, DWORD mask, DWORD flags);
+   WSAGetLastError() so that xsock__w32_fail() reads every failure alike. */
+BOOL xsock__w32_SetHandleInformation(SOCKET s, DWORD mask, DWORD flags);
 
 /* Record the failed call's WSAGetLastError() for xsock_last_os_error and
    map it to an XSOCK_E* code. */
-int w32_fail(void);
+int xsock__w32_fail(void);
 /* Same for an error code in hand. */
-int w32_fail_code(int wsa_error);
+int xsock__w32_fail_code(int wsa_error);
 
 /* Close without disturbing the error of the call that failed before. */
-void w32_close_quietly(SOCKET s);
+void xsock__w32_close_quietly(SOCKET s);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* WSAGetLastError() <-> XSOCK_E*: one table, read both ways.  Reading
    native -> XSOCK takes the first row with that native code, reading
    XSOCK -> native (fault injection) the first row with that XSOCK code,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Waiting on sockets.  A connect in progress is waited on with select(),
    the socket in both the write and the except set: WSAPoll does not
    report a failed connect before Windows 10 2004 (the wait would run to
@@ -20,12 +21,12 @@
    count, so a set for n sockets is allocated with room for n (mingw's
    FD_SETSIZE is 64).  The FD_* macros are not used: FD_SET stops at
    FD_SETSIZE and FD_ISSET is a call into ws2_32. */
-typedef struct w32_fdsets {
+typedef struct xsock__w32_fdsets {
     fd_set *rd, *wr, *ex;
     void *mem;
-} w32_fdsets;
+} xsock__w32_fdsets;
 
-static int fdsets_alloc(w32_fdsets *f, size_t n, fd_set stack[3])
+static int fdsets_alloc(xsock__w32_fdsets *f, size_t n, fd_set stack[3])
 {
     f->mem = NULL;
     if (n <= FD_SETSIZE) {
@@ -63,7 +64,7 @@ static int fdset_has(const fd_set *set, SOCKET s)
 static int poll_select(xsock_os_pollent *ents, size_t n, int timeout_ms)
 {
     fd_set stack[3];
-    w32_fdsets f;
+    xsock__w32_fdsets f;
     if (fdsets_alloc(&f, n, stack) != XSOCK_OK) return XSOCK_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         SOCKET s = (SOCKET)ents[i].handle;
@@ -78,12 +79,12 @@ static int poll_select(xsock_os_pollent *ents, size_t n, int timeout_ms)
         tv.tv_usec = (timeout_ms % 1000) * 1000;
         tvp = &tv;
     }
-    int r = w32_select(f.rd->fd_count ? f.rd : NULL, f.wr->fd_count ? f.wr : NULL,
+    int r = xsock__w32_select(f.rd->fd_count ? f.rd : NULL, f.wr->fd_count ? f.wr : NULL,
                        f.ex->fd_count ? f.ex : NULL, tvp,
                        n == 1 ? (SOCKET)ents[0].handle : INVALID_SOCKET);
     int rc = 0;
     if (r < 0) {
-        rc = w32_fail();
+        rc = xsock__w32_fail();
     } else {
         /* select counts a socket once per set; the contract counts entries */
         for (size_t i = 0; i < n; i++) {
@@ -140,10 +141,10 @@ static int poll_wsapoll(xsock_os_pollent *ents, size_t n, int timeout_ms)
         fds[i].revents = 0;
     }
     /* n <= INT32_MAX: xsock_poll checks it */
-    int r = w32_WSAPoll(fds, (ULONG)n, timeout_ms < 0 ? -1 : timeout_ms);
+    int r = xsock__w32_WSAPoll(fds, (ULONG)n, timeout_ms < 0 ? -1 : timeout_ms);
     int rc = 0;
     if (r < 0) {
-        rc = w32_fail();
+        rc = xsock__w32_fail();
     } else {
         for (size_t i = 0; i < n; i++) {
             ents[i].revents = r > 0 ? from_native(ents[i].events, fds[i].revents) : 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution with getaddrinfo, errors told apart: a name that does
    not exist is not a resolver that is down.  WSAStartup has run before
    any call here (Wine would not notice if it had not; Windows would). */
@@ -34,15 +35,15 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *ou
     hints.ai_flags = AI_NUMERICSERV;
     snprintf(service, sizeof service, "%u", (unsigned)port);
 
-    int r = w32_getaddrinfo(host, service, &hints, &res);
+    int r = xsock__w32_getaddrinfo(host, service, &hints, &res);
     if (r != 0) {
         xsock__set_os_error(r);
         return map_gai(r);
     }
     *n = 0;
     for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
-        if (ai->ai_addr && w32_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
-    w32_freeaddrinfo(res);
+        if (ai->ai_addr && xsock__w32_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    xsock__w32_freeaddrinfo(res);
     if (*n == 0) return XSOCK_ENOTFOUND;
     return XSOCK_OK;
 }

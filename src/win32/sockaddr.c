@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Conversions between the core's addresses and Winsock's. */
 #include "sockaddr.h"
 
@@ -5,12 +6,12 @@
 
 #include "../xsock_os.h"
 
-int w32_family(int xsock_family)
+int xsock__w32_family(int xsock_family)
 {
     return xsock_family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
 }
 
-int w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
+int xsock__w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (a->family == XSOCK_AF_INET6) {
@@ -28,7 +29,7 @@ int w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
     return (int)sizeof *s4;
 }
 
-int w32_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
+int xsock__w32_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
 {
     memset(a, 0, sizeof *a);
     if (sa->sa_family == AF_INET6) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Socket operations of the Winsock backend.  Sockets are made with
    WSASocketW(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) and put in
    nonblocking mode with FIONBIO; accepted and adopted sockets are made
@@ -34,11 +35,11 @@ typedef struct _TCP_INITIAL_RTO_PARAMETERS {
 #endif
 
 /* SIO_KEEPALIVE_VALS takes this (mstcpip.h has it as struct tcp_keepalive). */
-typedef struct w32_keepalive {
+typedef struct xsock__w32_keepalive {
     ULONG onoff;
     ULONG keepalivetime;     /* ms */
     ULONG keepaliveinterval; /* ms */
-} w32_keepalive;
+} xsock__w32_keepalive;
 #ifndef SIO_KEEPALIVE_VALS
 #define SIO_KEEPALIVE_VALS _WSAIOW(IOC_VENDOR, 4)
 #endif
@@ -55,26 +56,26 @@ static atomic_int g_no_inherit_flag = FLAG_UNKNOWN;
 
 static int set_int_opt(SOCKET s, int level, int name, int value)
 {
-    return w32_setsockopt(s, level, name, (const char *)&value, (int)sizeof value) == 0 ? XSOCK_OK
-                                                                                     : w32_fail();
+    return xsock__w32_setsockopt(s, level, name, (const char *)&value, (int)sizeof value) == 0 ? XSOCK_OK
+                                                                                     : xsock__w32_fail();
 }
 
 static int set_nonblocking(SOCKET s, int on)
 {
     u_long mode = on ? 1 : 0;
-    return w32_ioctlsocket(s, FIONBIO, &mode) == 0 ? XSOCK_OK : w32_fail();
+    return xsock__w32_ioctlsocket(s, FIONBIO, &mode) == 0 ? XSOCK_OK : xsock__w32_fail();
 }
 
 static int clear_inherit(SOCKET s)
 {
-    return w32_SetHandleInformation(s, HANDLE_FLAG_INHERIT, 0) ? XSOCK_OK : w32_fail();
+    return xsock__w32_SetHandleInformation(s, HANDLE_FLAG_INHERIT, 0) ? XSOCK_OK : xsock__w32_fail();
 }
 
 /* Close `s` after the failure `rc`, keeping that failure's OS error. */
 static int fail_closing(SOCKET s, int rc)
 {
     int e = xsock__os_error();
-    w32_close_quietly(s);
+    xsock__w32_close_quietly(s);
     xsock__set_os_error(e);
     return rc;
 }
@@ -85,15 +86,15 @@ static int new_socket(int family, SOCKET *out)
     int state = atomic_load(&g_no_inherit_flag);
     SOCKET s = INVALID_SOCKET;
     if (state != FLAG_UNSUPPORTED) {
-        s = w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, flags);
+        s = xsock__w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, flags);
         if (s != INVALID_SOCKET && state == FLAG_UNKNOWN) atomic_store(&g_no_inherit_flag, FLAG_WORKS);
         if (s == INVALID_SOCKET && state == FLAG_UNKNOWN && WSAGetLastError() == WSAEINVAL) {
             atomic_store(&g_no_inherit_flag, FLAG_UNSUPPORTED);
             state = FLAG_UNSUPPORTED;
         }
     }
-    if (state == FLAG_UNSUPPORTED) s = w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, WSA_FLAG_OVERLAPPED);
-    if (s == INVALID_SOCKET) return w32_fail();
+    if (state == FLAG_UNSUPPORTED) s = xsock__w32_WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, WSA_FLAG_OVERLAPPED);
+    if (s == INVALID_SOCKET) return xsock__w32_fail();
     int rc = state == FLAG_UNSUPPORTED ? clear_inherit(s) : XSOCK_OK;
     if (rc == XSOCK_OK) rc = set_nonblocking(s, 1);
     if (rc != XSOCK_OK) return fail_closing(s, rc);
@@ -104,7 +105,7 @@ static int new_socket(int family, SOCKET *out)
 int xsock_os_socket(int family, xsock_native *out)
 {
     SOCKET s;
-    int rc = new_socket(w32_family(family), &s);
+    int rc = new_socket(xsock__w32_family(family), &s);
     if (rc == XSOCK_OK) *out = (xsock_native)s;
     return rc;
 }
@@ -121,17 +122,17 @@ static void no_syn_retries(SOCKET s)
     memset(&p, 0, sizeof p);
     p.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
     p.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
-    w32_WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &returned);
+    xsock__w32_WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &returned);
     WSASetLastError(e);
 }
 
 int xsock_os_connect(xsock_native h, const xsock_addr *to)
 {
     struct sockaddr_storage ss;
-    int len = w32_to_sockaddr(to, &ss);
+    int len = xsock__w32_to_sockaddr(to, &ss);
     if (xsock_addr_is_loopback(to)) no_syn_retries(S(h));
-    if (w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
-    int rc = w32_fail();
+    if (xsock__w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
+    int rc = xsock__w32_fail();
     /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows; an
        interrupted one goes on too */
     return rc == XSOCK_EAGAIN || rc == XSOCK__EINTR ? XSOCK__EINPROGRESS : rc;
@@ -141,10 +142,10 @@ int xsock_os_connect_result(xsock_native h)
 {
     int err = 0;
     int len = (int)sizeof err;
-    if (w32_getsockopt(S(h), SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0) return w32_fail();
+    if (xsock__w32_getsockopt(S(h), SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0) return xsock__w32_fail();
     if (err == 0) return XSOCK_OK;
     /* SO_ERROR stays set on Windows (Linux clears it): read it once */
-    int rc = w32_fail_code(err);
+    int rc = xsock__w32_fail_code(err);
     /* an interrupted or still-pending connect is not a result */
     return rc == XSOCK__EINTR || rc == XSOCK__EINPROGRESS || rc == XSOCK_EAGAIN ? XSOCK_EOS : rc;
 }
@@ -152,16 +153,16 @@ int xsock_os_connect_result(xsock_native h)
 int xsock_os_bind(xsock_native h, const xsock_addr *local)
 {
     struct sockaddr_storage ss;
-    int len = w32_to_sockaddr(local, &ss);
-    return w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : w32_fail();
+    int len = xsock__w32_to_sockaddr(local, &ss);
+    return xsock__w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : xsock__w32_fail();
 }
 
 int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out)
 {
     struct sockaddr_storage ss;
-    int len = w32_to_sockaddr(at, &ss);
+    int len = xsock__w32_to_sockaddr(at, &ss);
     SOCKET s;
-    int rc = new_socket(w32_family(at->family), &s);
+    int rc = new_socket(xsock__w32_family(at->family), &s);
     if (rc != XSOCK_OK) return rc;
     /* Never SO_REUSEADDR on Windows: it lets another socket bind the same
        port while this one listens (port stealing).  SO_EXCLUSIVEADDRUSE
@@ -170,8 +171,8 @@ int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_nat
     /* IPV6_V6ONLY defaults to on on Windows, off on Linux: always set it */
     if (rc == XSOCK_OK && at->family == XSOCK_AF_INET6)
         rc = set_int_opt(s, IPPROTO_IPV6, IPV6_V6ONLY, dual_stack ? 0 : 1);
-    if (rc == XSOCK_OK && w32_bind(s, (struct sockaddr *)&ss, len) != 0) rc = w32_fail();
-    if (rc == XSOCK_OK && w32_listen(s, backlog) != 0) rc = w32_fail();
+    if (rc == XSOCK_OK && xsock__w32_bind(s, (struct sockaddr *)&ss, len) != 0) rc = xsock__w32_fail();
+    if (rc == XSOCK_OK && xsock__w32_listen(s, backlog) != 0) rc = xsock__w32_fail();
     if (rc != XSOCK_OK) return fail_closing(s, rc);
     *out = (xsock_native)s;
     return XSOCK_OK;
@@ -182,9 +183,9 @@ int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer)
     struct sockaddr_storage ss;
     int len = (int)sizeof ss;
     memset(&ss, 0, sizeof ss);
-    SOCKET s = w32_accept(S(listener), (struct sockaddr *)&ss, &len);
+    SOCKET s = xsock__w32_accept(S(listener), (struct sockaddr *)&ss, &len);
     if (s == INVALID_SOCKET) {
-        int rc = w32_fail();
+        int rc = xsock__w32_fail();
         /* a connection reset while queued, as on POSIX */
         return rc == XSOCK_ECONNRESET ? XSOCK_ECONNABORTED : rc;
     }
@@ -193,7 +194,7 @@ int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer)
     int rc = clear_inherit(s);
     if (rc == XSOCK_OK) rc = set_nonblocking(s, 1);
     if (rc != XSOCK_OK) return fail_closing(s, rc);
-    if (w32_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
+    if (xsock__w32_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
     *out = (xsock_native)s;
     return XSOCK_OK;
 }
@@ -207,15 +208,15 @@ static int clamp_len(size_t len)
 ptrdiff_t xsock_os_send(xsock_native h, const void *buf, size_t len)
 {
     /* no MSG_NOSIGNAL: Windows has no SIGPIPE */
-    int n = w32_send(S(h), (const char *)buf, clamp_len(len), 0);
-    return n >= 0 ? (ptrdiff_t)n : w32_fail();
+    int n = xsock__w32_send(S(h), (const char *)buf, clamp_len(len), 0);
+    return n >= 0 ? (ptrdiff_t)n : xsock__w32_fail();
 }
 
 ptrdiff_t xsock_os_recv(xsock_native h, void *buf, size_t len)
 {
-    int n = w32_recv(S(h), (char *)buf, clamp_len(len), 0);
+    int n = xsock__w32_recv(S(h), (char *)buf, clamp_len(len), 0);
     if (n >= 0) return (ptrdiff_t)n;
-    int rc = w32_fail();
+    int rc = xsock__w32_fail();
     /* after shutdown(SD_RECEIVE) Windows fails recv; POSIX reads EOF */
     if (xsock__os_error() == WSAESHUTDOWN) return 0;
     return rc;
@@ -224,14 +225,14 @@ ptrdiff_t xsock_os_recv(xsock_native h, void *buf, size_t len)
 int xsock_os_shutdown(xsock_native h, int how)
 {
     int native = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
-    return w32_shutdown(S(h), native) == 0 ? XSOCK_OK : w32_fail();
+    return xsock__w32_shutdown(S(h), native) == 0 ? XSOCK_OK : xsock__w32_fail();
 }
 
 int xsock_os_close(xsock_native h)
 {
     /* closesocket releases the handle even when it reports an error */
-    if (w32_closesocket(S(h)) == 0) return XSOCK_OK;
-    int rc = w32_fail();
+    if (xsock__w32_closesocket(S(h)) == 0) return XSOCK_OK;
+    int rc = xsock__w32_fail();
     return rc == XSOCK__EINTR ? XSOCK_OK : rc;
 }
 
@@ -239,10 +240,10 @@ static int get_name(xsock_native h, xsock_addr *out, int peer)
 {
     struct sockaddr_storage ss;
     int len = (int)sizeof ss;
-    int r = peer ? w32_getpeername(S(h), (struct sockaddr *)&ss, &len)
-                 : w32_getsockname(S(h), (struct sockaddr *)&ss, &len);
-    if (r != 0) return w32_fail();
-    return w32_from_sockaddr((struct sockaddr *)&ss, out);
+    int r = peer ? xsock__w32_getpeername(S(h), (struct sockaddr *)&ss, &len)
+                 : xsock__w32_getsockname(S(h), (struct sockaddr *)&ss, &len);
+    if (r != 0) return xsock__w32_fail();
+    return xsock__w32_from_sockaddr((struct sockaddr *)&ss, out);
 }
 
 int xsock_os_local_addr(xsock_native h, xsock_addr *out)
@@ -266,14 +267,14 @@ int xsock_os_set_nodelay(xsock_native h, int on)
 int xsock_os_set_keepalive(xsock_native h, int on, int idle_s)
 {
     if (!on || idle_s <= 0) return set_int_opt(S(h), SOL_SOCKET, SO_KEEPALIVE, on);
-    w32_keepalive ka;
+    xsock__w32_keepalive ka;
     DWORD returned = 0;
     ka.onoff = 1;
     ka.keepalivetime = (ULONG)idle_s > ULONG_MAX / 1000u ? ULONG_MAX : (ULONG)idle_s * 1000u;
     ka.keepaliveinterval = KEEPALIVE_INTERVAL_MS;
-    return w32_WSAIoctl(S(h), SIO_KEEPALIVE_VALS, &ka, (DWORD)sizeof ka, NULL, 0, &returned) == 0
+    return xsock__w32_WSAIoctl(S(h), SIO_KEEPALIVE_VALS, &ka, (DWORD)sizeof ka, NULL, 0, &returned) == 0
                ? XSOCK_OK
-               : w32_fail();
+               : xsock__w32_fail();
 }
 
 int xsock_os_set_blocking(xsock_native h, int blocking)
@@ -285,13 +286,13 @@ int xsock_os_adopt(xsock_native h, int *listening, int *was_blocking)
 {
     int type = 0, acc = 0;
     int len = (int)sizeof type;
-    if (w32_getsockopt(S(h), SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0) {
-        int rc = w32_fail();
+    if (xsock__w32_getsockopt(S(h), SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0) {
+        int rc = xsock__w32_fail();
         return rc == XSOCK_EOS ? XSOCK_EINVAL : rc; /* WSAENOTSOCK */
     }
     if (type != SOCK_STREAM) return XSOCK_EINVAL;
     len = (int)sizeof acc;
-    if (w32_getsockopt(S(h), SOL_SOCKET, SO_ACCEPTCONN, (char *)&acc, &len) != 0) acc = 0;
+    if (xsock__w32_getsockopt(S(h), SOL_SOCKET, SO_ACCEPTCONN, (char *)&acc, &len) != 0) acc = 0;
     *listening = acc != 0;
     /* Winsock cannot report a socket's mode; sockets are created blocking,
        so release puts an adopted socket back in blocking mode. */
@@ -300,6 +301,6 @@ int xsock_os_adopt(xsock_native h, int *listening, int *was_blocking)
     if (rc != XSOCK_OK) return rc;
     /* best effort, like FD_CLOEXEC on POSIX */
     int e = xsock__os_error();
-    if (!w32_SetHandleInformation(S(h), HANDLE_FLAG_INHERIT, 0)) xsock__set_os_error(e);
+    if (!xsock__w32_SetHandleInformation(S(h), HANDLE_FLAG_INHERIT, 0)) xsock__set_os_error(e);
     return XSOCK_OK;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Process-wide services of the Winsock backend: WSAStartup/WSACleanup,
    clock, locks, the OS's own count of socket handles, code addresses. */
 #include "calls.h"
@@ -22,7 +23,7 @@ int xsock_os_init(void)
     WSADATA data;
     int r = WSAStartup(MAKEWORD(2, 2), &data);
     if (r != 0) {
-        int rc = w32_fail_code(r);
+        int rc = xsock__w32_fail_code(r);
         return rc < XSOCK_EOS ? XSOCK_EOS : rc;
     }
     if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
@@ -93,7 +94,7 @@ void xsock_os_unlock(int which)
 #define W_STATUS_INFO_LENGTH_MISMATCH ((NTSTATUS)0xC0000004L)
 
 /* SystemExtendedHandleInformation: full process ids and handle values. */
-typedef struct w32_handle_ex {
+typedef struct xsock__w32_handle_ex {
     PVOID Object;
     ULONG_PTR UniqueProcessId;
     ULONG_PTR HandleValue;
@@ -102,15 +103,15 @@ typedef struct w32_handle_ex {
     USHORT ObjectTypeIndex;
     ULONG HandleAttributes;
     ULONG Reserved;
-} w32_handle_ex;
-typedef struct w32_handles_ex {
+} xsock__w32_handle_ex;
+typedef struct xsock__w32_handles_ex {
     ULONG_PTR NumberOfHandles;
     ULONG_PTR Reserved;
-    w32_handle_ex Handles[1];
-} w32_handles_ex;
+    xsock__w32_handle_ex Handles[1];
+} xsock__w32_handles_ex;
 
 /* SystemHandleInformation: 16-bit process ids and handle values. */
-typedef struct w32_handle {
+typedef struct xsock__w32_handle {
     USHORT UniqueProcessId;
     USHORT CreatorBackTraceIndex;
     UCHAR ObjectTypeIndex;
@@ -118,16 +119,16 @@ typedef struct w32_handle {
     USHORT HandleValue;
     PVOID Object;
     ULONG GrantedAccess;
-} w32_handle;
-typedef struct w32_handles {
+} xsock__w32_handle;
+typedef struct xsock__w32_handles {
     ULONG NumberOfHandles;
-    w32_handle Handles[1];
-} w32_handles;
+    xsock__w32_handle Handles[1];
+} xsock__w32_handles;
 
-typedef struct w32_type_info { /* PUBLIC_OBJECT_TYPE_INFORMATION */
+typedef struct xsock__w32_type_info { /* PUBLIC_OBJECT_TYPE_INFORMATION */
     UNICODE_STRING TypeName;
     ULONG Reserved[22];
-} w32_type_info;
+} xsock__w32_type_info;
 
 /* One handle of this process, whichever table it came from. */
 typedef struct handle_ref {
@@ -167,7 +168,7 @@ static long own_handles(handle_ref **refs)
         atomic_store(&g_snapshot_size, size);
         long n = 0;
         if (classes[c] == W_SystemExtendedHandleInformation) {
-            const w32_handles_ex *t = buf;
+            const xsock__w32_handles_ex *t = buf;
             handle_ref *out = malloc((t->NumberOfHandles + 1) * sizeof *out);
             if (!out) {
                 free(buf);
@@ -181,7 +182,7 @@ static long own_handles(handle_ref **refs)
             }
             *refs = out;
         } else {
-            const w32_handles *t = buf;
+            const xsock__w32_handles *t = buf;
             handle_ref *out = malloc(((size_t)t->NumberOfHandles + 1) * sizeof *out);
             if (!out) {
                 free(buf);
@@ -204,7 +205,7 @@ static long own_handles(handle_ref **refs)
 static int is_file_type(HANDLE h)
 {
     union {
-        w32_type_info info;
+        xsock__w32_type_info info;
         char bytes[512];
     } u;
     ULONG len = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Detached threads and one-shot events (Windows: SRW lock + condition
    variable; deadlines on the monotonic clock, so the wall clock cannot
    move them). */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A DNS server that reads every query and never answers: a stalled resolver."""
 import socket
 import sys

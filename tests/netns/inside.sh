@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The namespace side of run.sh (runs as the namespace's first process).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

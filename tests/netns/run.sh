@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs one test inside network and mount namespaces of its own: only `lo`,
 # a hosts file with names of several addresses, and a DNS server on
 # 127.0.0.1:53 that reads every query and never answers.  Nothing leaves

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # lib.sh - helpers sourced by start-*.sh (not run on its own).  Adapted from
 # the loopback proxy peers the project measured before writing these tests.

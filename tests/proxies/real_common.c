@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers of the real-proxy tests (see real_common.h). */
 #include "real_common.h"
 

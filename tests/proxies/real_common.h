@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by tests/proxy_real_*.c: the tests against real proxy servers that
    tests/proxies/run.sh starts on loopback (Linux only).  Everything here
    goes through the public API; targets are loopback listeners of this

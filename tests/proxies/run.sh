@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run.sh SERVER TEST [ARGS...]
 # Runs one tests/proxy_real_SERVER.c program against real proxy servers:
 # starts them on loopback high ports chosen here, passes the ports (and the

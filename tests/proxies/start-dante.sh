@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-dante.sh PORT [--ipv4-only]
 # Dante (danted): SOCKS4 (no 4a: it answers 91) and SOCKS5 CONNECT without
 # authentication, with real reply codes per errno.  Listens on 127.0.0.1:PORT

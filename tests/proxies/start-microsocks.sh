@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-microsocks.sh PORT [--listen 127.0.0.1|::1] [--auth USER:PASS]
 # microsocks: SOCKS5 CONNECT only (a SOCKS4 request gets `05 ff`), optional
 # RFC 1929 user/password, real reply codes per errno.  One listen address per

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-privoxy.sh PORT [--ipv4-only]
 # Privoxy as an HTTP CONNECT proxy (no proxy auth) on 127.0.0.1:PORT and
 # [::1]:PORT.  Privoxy tunnels only to port 443 by default; the action file

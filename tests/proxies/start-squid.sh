@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-squid.sh PORT [--auth USER:PASS] [--ipv4-only]
 # Squid as an HTTP CONNECT proxy on 127.0.0.1:PORT and [::1]:PORT, optional
 # Basic auth (basic_ncsa_auth over an apr1 password file).  No disk cache.

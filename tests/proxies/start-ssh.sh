@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-ssh.sh PORT [--ipv4-only]
 # OpenSSH dynamic forwarding (ssh -D) as a SOCKS4 / SOCKS4a / SOCKS5 server
 # (no auth) on 127.0.0.1:PORT and [::1]:PORT.  The sshd needs no port of its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # start-tinyproxy.sh PORT [--auth USER:PASS] [--ipv4-only]
 # tinyproxy with CONNECT to every port on 127.0.0.1:PORT and [::1]:PORT,
 # optional Basic auth (BasicAuth: user and password of [-a-z0-9._] only).

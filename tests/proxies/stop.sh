@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # stop.sh PID [PID...] : stop servers started by start-*.sh, by pid only.
 #   1. SIGTERM to PID, wait up to ${XT_PROXY_STOP_TIMEOUT:-10} s, then SIGKILL;
 #   2. the start scripts run each server with setsid, so PID is also its

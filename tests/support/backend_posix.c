@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* POSIX half of xbackend.h: FD_CLOEXEC; poll(2) has no Windows waits. */
 #include <fcntl.h>

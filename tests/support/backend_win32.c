@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows half of xbackend.h: handle flags, and wrappers around the
    backend's "WSAPoll" and "select" table entries. */
 #include <winsock2.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* The platform half of the test support (POSIX): threads, and nothing to
    do for crashes (a signal already fails the test under ctest). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The platform half of the test support (Windows): threads, and a crash
    filter, because Wine may report a crashed process as exit 0 (its
    debugger races the exit); an unhandled exception terminates with 70. */

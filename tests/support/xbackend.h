@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support that looks below the API at the backend: handle
    inheritance and the waits the backend makes (backend_*.c).  Portable:
    no OS headers. */

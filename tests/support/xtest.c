@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: fixtures over the public API only. */
 #include "xtest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support shared by every test: CMocka, loopback fixtures, a trace
    recorder and the OS handle cross-check.  Portable: no OS headers. */
 #ifndef XTEST_H
