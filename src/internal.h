@@ -57,6 +57,10 @@ char *xsock__strdup(const char *s);
 
 /* ---- Time (deadline.c) --------------------------------------------------- */
 
+#define XSOCK__NS_PER_MS 1000000ull
+/* The most addresses one name gives a dial or a listen. */
+#define XSOCK__MAX_ADDRS 32
+
 typedef struct xsock_deadline {
     uint64_t end_ns; /* 0: none (infinite) */
 } xsock_deadline;
@@ -97,14 +101,23 @@ struct xsock {
     const void *site_pc; /* the caller's code address when site is NULL */
     uint64_t created_ns;
     char *via; /* "target via proxy-host:port" for proxied sockets, or NULL */
-    /* Tunnel bytes that came with the proxy's reply: recv serves them first. */
-    unsigned char *pending;
-    size_t pending_off, pending_len;
+    /* Tunnel bytes that came with the proxy's reply (tunnel.c only). */
+    unsigned char *tunnel;
+    size_t tunnel_off, tunnel_len;
 };
 
 /* Close a socket the caller is giving up on (a losing or failed attempt):
    the failure being reported stays as it is, detail and OS code. */
 void xsock__discard(xsock *s);
+
+/* ---- Tunnel bytes (tunnel.c) ---------------------------------------------- */
+
+/* Hold what a proxy sent with its reply; XSOCK_ENOMEM with detail. */
+int xsock__tunnel_keep(xsock *s, const unsigned char *data, size_t len);
+size_t xsock__tunnel_held(const xsock *s);
+/* Move up to `len` held bytes to buf; the count (0 when none held). */
+size_t xsock__tunnel_take(xsock *s, void *buf, size_t len);
+void xsock__tunnel_free(xsock *s);
 
 /* Where a constructor was called from. */
 typedef struct xsock_site {
@@ -161,57 +174,5 @@ extern _Thread_local uint64_t xsock__thread_os_calls;
 
 /* Make sure the OS layer is up (Windows needs WSAStartup before anything). */
 int xsock__ensure_init(void);
-
-/* ---- Dialing ------------------------------------------------------------- */
-
-struct xsock_dialer {
-    int timeout_ms;  /* XSOCK_INFINITE by default */
-    int family;      /* XSOCK_AF_* */
-    int he_delay_ms; /* happy eyeballs: 0 one address at a time */
-    int has_local;
-    int local_any; /* bind only the port, to the target's family wildcard */
-    xsock_addr local;
-    struct xsock_proxy_url *proxy; /* fixed proxy (parsed), or NULL */
-    const xsock_proxy_selector *selector;
-};
-
-/* The options of one dial, fixed for its whole length. */
-typedef struct xsock_dial_ctx {
-    const xsock_dialer *opts; /* never NULL: the defaults when the caller gave none */
-    xsock_deadline deadline;
-    int zero_timeout;
-    xsock_site site;
-} xsock_dial_ctx;
-
-/* Resolve a host name (not a literal) by the deadline: on a thread of its
-   own when the deadline is finite, so the dial can leave it behind
-   (resolve.c).  XSOCK_ETIMEDOUT when the deadline passes first. */
-int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
-                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n);
-/* Resolver threads still running, finished or abandoned (for tests). */
-int xsock__resolver_threads(void);
-
-/* Pick the route (fixed proxy, selector, default selector, direct) and
-   dial it within ctx's deadline (route.c). */
-int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
-
-/* Resolve `host` (a literal never reaches the resolver) and connect to its
-   addresses, directly, within ctx's deadline (dial_direct.c). */
-int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
-
-/* Connect to the first of `addrs` that answers (dial_direct.c); host and
-   port only name the target in the error detail. */
-int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
-                         const char *host, uint16_t port, xsock **out);
-
-/* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
-   resolved within ctx's deadline; a literal is its own single address. */
-int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock_addr *out, size_t max, size_t *n);
-
-/* Connect to `host` through one proxy (proxy_dial.c). */
-struct xsock_proxy_url;
-int xsock__dial_proxy(const xsock_dial_ctx *ctx, const struct xsock_proxy_url *p, const char *host,
-                      uint16_t port, xsock **out);
 
 #endif

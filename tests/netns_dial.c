@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
 
 static void wait_for_resolver_threads(int max_ms)

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
 
 static void wait_for_resolver_threads(int max_ms)

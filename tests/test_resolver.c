@@ -5,7 +5,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
 
 static int teardown(void **state)

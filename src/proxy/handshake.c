@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The common half of the proxy handshakes: output window, dispatch, details
    and the start from a proxy URL (see proxy_handshake.h).  Pure C11. */
-#include "proxy_handshake.h"
+#include "handshake.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "proxy_url.h"
 #include "socks4.h"
 #include "socks5.h"
+#include "../util.h"
 #include "xsock.h"
 
 void xsock__hs_reset(xsock_hs *hs, int proto)

@@ -31,7 +31,7 @@
 
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "handshake.h"
 
 /* `user` NULL: offer only "no authentication".  Otherwise offer no-auth and
    user/pass; `user` 1..255 bytes, `password` (NULL = "") 0..255 bytes.

@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#include "addr.h"
+#include "../addr.h"
+#include "../util.h"
 #include "xsock.h"
 
 static const struct {
@@ -25,33 +26,9 @@ const char *xsock_proxy_scheme_name(int scheme)
     return "?";
 }
 
-void xsock__secure_zero(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--) *v++ = 0;
-}
-
 void xsock_proxy_url_wipe(xsock_proxy_url *u)
 {
     if (u) xsock__secure_zero(u, sizeof *u);
-}
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static int is_ctl(unsigned char c)
-{
-    return c < 0x20 || c == 0x7f;
 }
 
 static int host_char(unsigned char c)
@@ -75,14 +52,14 @@ static const char *decode(const char *s, const char *end, char *dst)
         unsigned char c = (unsigned char)*s;
         if (c == '%') {
             int hi, lo;
-            if (end - s < 3 || (hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0)
+            if (end - s < 3 || (hi = xsock__hex_value(s[1])) < 0 || (lo = xsock__hex_value(s[2])) < 0)
                 return "bad percent escape in the user name or password";
             c = (unsigned char)(hi << 4 | lo);
             s += 3;
         } else {
             s++;
         }
-        if (is_ctl(c)) return "control character (CR, LF, NUL, ...) in the user name or password";
+        if (xsock__is_ctl(c)) return "control character (CR, LF, NUL, ...) in the user name or password";
         if (n == XSOCK_PROXY_FIELD_MAX) return "user name or password longer than 255 bytes";
         dst[n++] = (char)c;
     }
@@ -103,7 +80,7 @@ int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out)
     }
     if (!*url) return fail(out, "empty URL");
     for (const char *p = url; *p; p++)
-        if (is_ctl((unsigned char)*p) || *p == ' ')
+        if (xsock__is_ctl((unsigned char)*p) || *p == ' ')
             return fail(out, "control character or space in the URL");
 
     /* scheme "://" */
@@ -114,7 +91,7 @@ int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out)
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0] && found < 0; i++) {
         if (strlen(schemes[i].name) != slen) continue;
         size_t k = 0;
-        while (k < slen && lower((unsigned char)url[k]) == schemes[i].name[k]) k++;
+        while (k < slen && xsock__ascii_lower((unsigned char)url[k]) == schemes[i].name[k]) k++;
         if (k == slen) found = (int)i;
     }
     if (found < 0)
@@ -256,7 +233,7 @@ int xsock_proxy_check_target(const xsock_proxy_url *u, const char *host, uint16_
     }
     if (u->scheme == XSOCK_PROXY_HTTP) {
         for (size_t i = 0; i < n; i++)
-            if (is_ctl((unsigned char)host[i]) || host[i] == ' ') {
+            if (xsock__is_ctl((unsigned char)host[i]) || host[i] == ' ') {
                 *why = "control character (CR, LF, ...) or space in the target host";
                 return XSOCK_EINVAL;
             }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proxy_url.h"
+#include "../util.h"
 #include "xsock.h"
 
 enum { STEP_METHOD = 1, STEP_AUTH, STEP_REPLY };

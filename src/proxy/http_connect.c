@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "proxy_url.h"
+#include "../util.h"
 #include "xsock.h"
 
 enum { H_STATUS = 1, H_FIELDS, H_INTERIM_FIELDS };
@@ -114,16 +115,10 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* [a, a + n) is `b`, but for ASCII case. */
 static int ieq(const char *a, size_t n, const char *b)
 {
-    if (strlen(b) != n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
-        if (x != y) return 0;
-    }
-    return 1;
+    return strlen(b) == n && xsock__ascii_ieq(a, b, n);
 }
 
 /* "X-Squid-Error: ERR_CONNECT_FAIL 111": the errno says refused. */

@@ -6,52 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial.h"
 
-#define MAX_ADDRS 32
-#define NS_PER_MS 1000000ull
 #define MIN_SHARE_MS 2000
-
-/* ---- Addresses ----------------------------------------------------------- */
-
-/* Interleave families, starting with the family of the first address. */
-static void interleave(xsock_addr *a, size_t n)
-{
-    xsock_addr first[MAX_ADDRS], other[MAX_ADDRS];
-    size_t nf = 0, no = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (a[i].family == a[0].family)
-            first[nf++] = a[i];
-        else
-            other[no++] = a[i];
-    }
-    size_t k = 0, i = 0, j = 0;
-    while (i < nf || j < no) {
-        if (i < nf) a[k++] = first[i++];
-        if (j < no) a[k++] = other[j++];
-    }
-}
-
-int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock_addr *out, size_t max, size_t *n)
-{
-    *n = 0;
-    if (xsock_addr_parse(host, port, out) == XSOCK_OK) {
-        if (family != XSOCK_AF_UNSPEC && out->family != family)
-            return xsock__fail_msg(XSOCK_EAFNOSUPPORT, "connect %s: not an IPv%d address", host,
-                                   family);
-        *n = 1;
-        return XSOCK_OK;
-    }
-    if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
-    int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
-    if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "resolve %s", host);
-    if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
-    if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline))
-        return xsock__fail_msg(XSOCK_ETIMEDOUT, "resolve %s", host);
-    interleave(out, *n);
-    return XSOCK_OK;
-}
 
 /* ---- Outcome ------------------------------------------------------------- */
 
@@ -125,8 +82,8 @@ typedef struct dial_state {
     const xsock_dial_ctx *ctx;
     const xsock_addr *addrs;
     size_t n, next;
-    attempt p[MAX_ADDRS];
-    xsock_os_pollent ents[MAX_ADDRS];
+    attempt p[XSOCK__MAX_ADDRS];
+    xsock_os_pollent ents[XSOCK__MAX_ADDRS];
     size_t np;
     uint64_t delay_ns, next_start;
     size_t skipped; /* addresses the local address cannot reach: no attempts */
@@ -184,7 +141,7 @@ static uint64_t give_up_time(uint64_t now, uint64_t end, size_t remaining)
     uint64_t share = end > now ? end - now : 0;
     if (remaining > 1) {
         share /= remaining;
-        uint64_t floor_ns = (uint64_t)MIN_SHARE_MS * NS_PER_MS;
+        uint64_t floor_ns = (uint64_t)MIN_SHARE_MS * XSOCK__NS_PER_MS;
         if (share < floor_ns) share = end - now < floor_ns ? end - now : floor_ns;
     }
     return now + share;
@@ -295,7 +252,7 @@ static int wait_ms(const dial_state *st, uint64_t now)
     for (size_t i = 0; !st->delay_ns && i < st->np; i++)
         if (st->p[i].give_up_ns && (!wake || st->p[i].give_up_ns < wake)) wake = st->p[i].give_up_ns;
     if (!wake) return -1;
-    return wake <= now ? 0 : (int)((wake - now + NS_PER_MS - 1) / NS_PER_MS);
+    return wake <= now ? 0 : (int)((wake - now + XSOCK__NS_PER_MS - 1) / XSOCK__NS_PER_MS);
 }
 
 /* The OS gave up on its own (Linux abandons a SYN after its retries) while
@@ -391,7 +348,7 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
     st.addrs = addrs;
     st.n = n;
     st.next = st.np = st.skipped = 0;
-    st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * NS_PER_MS;
+    st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * XSOCK__NS_PER_MS;
     st.next_start = 0;
     st.winner = NULL;
     st.o.tried = st.o.len = 0;
@@ -420,14 +377,4 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
                                "connect %s port %u: no address of the local address's family",
                                host, (unsigned)port);
     return report(&st.o, host, port);
-}
-
-int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
-{
-    xsock_addr addrs[MAX_ADDRS];
-    size_t n = 0;
-    int rc = xsock__resolve_family(ctx, host, port, ctx->opts->family, addrs, MAX_ADDRS, &n);
-    if (rc != XSOCK_OK) return rc;
-    if (n == 0) return xsock__fail_msg(XSOCK_ENOTFOUND, "resolve %s: no address", host);
-    return xsock__connect_addrs(ctx, addrs, n, host, port, out);
 }

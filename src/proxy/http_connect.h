@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "handshake.h"
 
 /* `user` NULL: no Proxy-Authorization.  Otherwise Basic with user (no ':',
    0..255 bytes) and password (NULL = "", 0..255 bytes); CR, LF, NUL or

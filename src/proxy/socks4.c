@@ -4,14 +4,8 @@
 
 #include <string.h>
 
+#include "../util.h"
 #include "xsock.h"
-
-static int has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
-    return 0;
-}
 
 int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char *host,
                        uint16_t port)
@@ -31,7 +25,7 @@ int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char
     size_t ulen = strlen(userid);
     if (ulen > XSOCK_HS_NAME_MAX)
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: user id longer than 255 bytes", name);
-    if (has_ctl(userid))
+    if (xsock__has_ctl(userid))
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: control character in the user id", name);
     if (is_lit && lit.family == XSOCK_AF_INET6)
         return xsock__hs_fail(hs, XSOCK_EAFNOSUPPORT, "%s: cannot carry an IPv6 target (%s)",

@@ -69,7 +69,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
+#include "../addr.h"
 
 struct xsock_proxy_url; /* proxy_url.h */
 

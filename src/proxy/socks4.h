@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "handshake.h"
 
 /* `userid`: the USERID (NULL or "" for none; at most 255 bytes, no control
    characters).  `host`: an IPv4 literal → plain SOCKS4 (even when socks4a
