@@ -41,6 +41,19 @@ int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port
    addresses, directly, within ctx's deadline (route.c). */
 int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
 
+/* What a failed dial reports (outcome.c): the best error by DESIGN.md's
+   ranking, and the list of every address with its own result. */
+typedef struct xsock__outcome {
+    int best, best_os;
+    size_t tried;
+    char list[XSOCK__DETAIL_MAX];
+    size_t len;
+} xsock__outcome;
+void xsock__outcome_init(xsock__outcome *o);
+void xsock__outcome_note(xsock__outcome *o, const xsock_addr *a, int err, int os_error);
+/* Record the failure (detail "connect ...") and return its code. */
+int xsock__outcome_report(const xsock__outcome *o, const char *host, uint16_t port);
+
 /* Connect to the first of `addrs` that answers (happy_eyeballs.c); host and
    port only name the target in the error detail. */
 int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,

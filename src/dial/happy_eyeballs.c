@@ -1,79 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Direct dialing: the addresses of a host, tried in RFC 8305 order with a
-   new attempt every `delay` ms (or one at a time with Go's share rule), all
-   waited on by one poll, inside the dial's one deadline.  The first to
+/* Connecting to the addresses of one host inside the dial's deadline, the
+   way Go's dial.go reads: staggered (RFC 8305 happy eyeballs, a new attempt
+   every `delay` ms) or sequential (one at a time, each with its share),
+   over shared attempt helpers: start, wait, reap, expire.  The first to
    connect wins; every other attempt is closed before the dial returns. */
-#include <stdio.h>
-#include <string.h>
-
 #include "dial.h"
 
+/* Go's floor for an attempt's share of the time left. */
 #define MIN_SHARE_MS 2000
-
-/* ---- Outcome ------------------------------------------------------------- */
-
-/* What the dial says when every attempt failed: the most informative
-   error, and every address with its own result. */
-typedef struct outcome {
-    int best, best_os;
-    size_t tried;
-    char list[480];
-    size_t len;
-} outcome;
-
-static int rank(int err)
-{
-    switch (err) {
-    case XSOCK_ECONNREFUSED:
-        return 6;
-    case XSOCK_EHOSTUNREACH:
-        return 5;
-    case XSOCK_ENETUNREACH:
-        return 4;
-    case XSOCK_EADDRNOTAVAIL:
-        return 3;
-    case XSOCK_ETIMEDOUT:
-    case XSOCK_EAGAIN:
-        return 1;
-    default:
-        return 2;
-    }
-}
-
-static void note_failure(outcome *o, const xsock_addr *a, int err, int os_error)
-{
-    char where[XSOCK_ADDRSTRLEN];
-    xsock_addr_format(a, where, sizeof where);
-    if (o->tried == 0 || rank(err) > rank(o->best)) {
-        o->best = err;
-        o->best_os = os_error;
-    }
-    o->tried++;
-    if (o->len < sizeof o->list) {
-        int w = os_error ? snprintf(o->list + o->len, sizeof o->list - o->len, "%s%s: %s (os %d)",
-                                    o->len ? "; " : "", where, xsock_strerror(err), os_error)
-                         : snprintf(o->list + o->len, sizeof o->list - o->len, "%s%s: %s",
-                                    o->len ? "; " : "", where, xsock_strerror(err));
-        if (w > 0) o->len += (size_t)w;
-    }
-}
-
-static int report(const outcome *o, const char *host, uint16_t port)
-{
-    char text[600];
-    if (o->tried == 1)
-        snprintf(text, sizeof text, "connect %s", o->list);
-    else
-        snprintf(text, sizeof text, "connect %s port %u: %s", host, (unsigned)port, o->list);
-    return xsock__fail_text(o->best, o->best_os, text);
-}
-
-/* ---- Attempts ------------------------------------------------------------ */
 
 typedef struct attempt {
     xsock *s;
     const xsock_addr *addr;
-    uint64_t give_up_ns; /* sequential mode: end of this attempt's share */
+    uint64_t give_up_ns; /* sequential mode: end of this attempt's share; 0 none */
 } attempt;
 
 /* A dial over several addresses: what is pending, what comes next, and
@@ -86,10 +25,11 @@ typedef struct dial_state {
     xsock_os_pollent ents[XSOCK__MAX_ADDRS];
     size_t np;
     uint64_t delay_ns, next_start;
-    size_t skipped; /* addresses the local address cannot reach: no attempts */
-    outcome o;
+    xsock__outcome o;
     xsock *winner;
 } dial_state;
+
+/* ---- Attempt helpers ------------------------------------------------------ */
 
 static int bind_local(const xsock_dialer *d, xsock_native h, const xsock_addr *to)
 {
@@ -120,22 +60,25 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
         return rc;
     }
     if ((rc = xsock__track(h, XSOCK_KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
-    if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) goto fail;
+    if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) {
+        xsock__discard(s);
+        return rc;
+    }
     rc = xsock_os_connect(h, a);
     if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK_KIND_CONNECTED);
     if (rc == XSOCK_OK || rc == XSOCK__EINPROGRESS) {
         *out = s;
         return rc;
     }
-fail:
     xsock__discard(s);
     return rc;
 }
 
-/* One at a time, an attempt gets at most an equal share of the time left
-   while other addresses remain, but at least 2 s when the deadline allows
-   (Go's rule), so one hanging address cannot starve the rest.  0: none. */
-static uint64_t give_up_time(uint64_t now, uint64_t end, size_t remaining)
+/* Sequential mode: an attempt gets at most an equal share of the time
+   left while other addresses remain, but at least 2 s when the deadline
+   allows (Go's partialDeadline), so one hanging address cannot starve the
+   rest.  0: no share (no deadline). */
+static uint64_t share_end(uint64_t now, uint64_t end, size_t remaining)
 {
     if (!end) return 0;
     uint64_t share = end > now ? end - now : 0;
@@ -153,23 +96,17 @@ static void drop(dial_state *st, size_t i)
     st->p[i] = st->p[--st->np];
 }
 
+/* Close every pending attempt, noting `err` for each (0: note nothing). */
 static void drop_all(dial_state *st, int err)
 {
     while (st->np > 0) {
-        if (err) note_failure(&st->o, st->p[st->np - 1].addr, err, 0);
+        if (err) xsock__outcome_note(&st->o, st->p[st->np - 1].addr, err, 0);
         drop(st, st->np - 1);
     }
 }
 
-/* A failure that ends the whole dial rather than one attempt.  The limit
-   does only when nothing is pending: an attempt under way may still win. */
-static int fatal(int err, size_t pending)
-{
-    return err == XSOCK_ENOMEM || (err == XSOCK_ELIMIT && pending == 0);
-}
-
 /* With a fixed local port, two attempts of one family would share it
-   (and [::]:P is not dual-stack here, see xsock_os_bind): one at a time. */
+   (IPv6 binds V6ONLY, see xsock_os_bind): those take turns. */
 static int port_shared_with_pending(const dial_state *st, const xsock_addr *a)
 {
     const xsock_dialer *d = st->ctx->opts;
@@ -179,102 +116,57 @@ static int port_shared_with_pending(const dial_state *st, const xsock_addr *a)
     return 0;
 }
 
-/* The next address may start: none pending, or the happy-eyeballs delay
-   passed, and it would not collide with an attempt of our own. */
-static int may_start_next(const dial_state *st, uint64_t now)
+/* A failure that ends the whole dial rather than one attempt.  The limit
+   does only when nothing is pending: an attempt under way may still win. */
+static int fatal(int err, size_t pending)
 {
-    if (st->next >= st->n) return 0;
-    if (st->np > 0 && !(st->delay_ns && now >= st->next_start)) return 0;
-    return !port_shared_with_pending(st, &st->addrs[st->next]);
+    return err == XSOCK_ENOMEM || (err == XSOCK_ELIMIT && pending == 0);
 }
 
-static void add_pending(dial_state *st, xsock *s, const xsock_addr *a, uint64_t now)
+/* Start the next address.  XSOCK_OK (started, connected, skipped or
+   failed and noted), XSOCK_ELIMIT while others are pending (the address
+   stays next), or a code that ends the dial. */
+static int start_next(dial_state *st, uint64_t give_up_ns)
 {
-    attempt *t = &st->p[st->np++];
-    t->s = s;
-    t->addr = a;
-    t->give_up_ns = st->delay_ns ? 0 : give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + 1);
-    st->next_start = now + st->delay_ns;
-}
-
-/* The dial goes on one address at a time (no slot, or no port, for a
-   parallel attempt): the pending attempts get shares of the time left,
-   not the whole deadline, so the addresses after them get their turn. */
-static void go_sequential(dial_state *st, uint64_t now)
-{
-    st->delay_ns = 0;
-    for (size_t i = 0; i < st->np; i++)
-        st->p[i].give_up_ns = give_up_time(now, st->ctx->deadline.end_ns, st->n - st->next + st->np);
-}
-
-/* Start what may start now.  XSOCK_OK to go on waiting, or a code that
-   ends the dial. */
-static int start_attempts(dial_state *st)
-{
-    uint64_t now = xsock_os_monotonic_ns();
-    while (!st->winner && may_start_next(st, now)) {
-        const xsock_addr *a = &st->addrs[st->next++];
-        if (unreachable_from_local(st->ctx->opts, a)) {
-            st->skipped++;
-            continue;
-        }
-        xsock *s = NULL;
-        int rc = attempt_start(st->ctx, a, &s);
-        if (rc == XSOCK_OK) {
-            st->winner = s;
-        } else if (rc == XSOCK__EINPROGRESS) {
-            add_pending(st, s, a, now);
-        } else if (rc == XSOCK_ELIMIT && st->np > 0) {
-            /* no slot for a parallel attempt: this address waits for one */
-            st->next--;
-            go_sequential(st, now);
-            break;
-        } else {
-            note_failure(&st->o, a, rc, xsock__os_error());
-            if (fatal(rc, st->np)) return rc;
-        }
-        now = xsock_os_monotonic_ns();
-    }
-    /* due, but it would share the fixed local port with a pending attempt */
-    if (!st->winner && st->delay_ns && st->next < st->n && st->np > 0 && now >= st->next_start)
-        go_sequential(st, now);
-    return XSOCK_OK;
-}
-
-/* How long the next wait may take: until the deadline, the next
-   happy-eyeballs start, or the first share to end. */
-static int wait_ms(const dial_state *st, uint64_t now)
-{
-    if (st->ctx->zero_timeout) return 0;
-    uint64_t wake = st->ctx->deadline.end_ns;
-    if (st->next < st->n && st->delay_ns && (!wake || st->next_start < wake))
-        wake = st->next_start;
-    for (size_t i = 0; !st->delay_ns && i < st->np; i++)
-        if (st->p[i].give_up_ns && (!wake || st->p[i].give_up_ns < wake)) wake = st->p[i].give_up_ns;
-    if (!wake) return -1;
-    return wake <= now ? 0 : (int)((wake - now + XSOCK__NS_PER_MS - 1) / XSOCK__NS_PER_MS);
-}
-
-/* The OS gave up on its own (Linux abandons a SYN after its retries) while
-   the deadline still has time: that is no timeout of the call, so the
-   same address is tried again on a new socket.  1 if it was. */
-static int retry_abandoned(dial_state *st, size_t i, int res)
-{
-    if (res != XSOCK_ETIMEDOUT || xsock__deadline_expired(&st->ctx->deadline)) return 0;
+    const xsock_addr *a = &st->addrs[st->next++];
+    if (unreachable_from_local(st->ctx->opts, a)) return XSOCK_OK;
     xsock *s = NULL;
-    const xsock_addr *a = st->p[i].addr;
-    uint64_t give_up = st->p[i].give_up_ns;
-    xsock__discard(st->p[i].s);
     int rc = attempt_start(st->ctx, a, &s);
     if (rc == XSOCK_OK) {
         st->winner = s;
-        st->p[i] = st->p[--st->np];
     } else if (rc == XSOCK__EINPROGRESS) {
-        st->p[i].s = s;
-        st->p[i].give_up_ns = give_up;
+        attempt *t = &st->p[st->np++];
+        t->s = s;
+        t->addr = a;
+        t->give_up_ns = give_up_ns;
+    } else if (rc == XSOCK_ELIMIT && st->np > 0) {
+        st->next--;
+        return rc;
     } else {
-        note_failure(&st->o, a, rc, xsock__os_error());
-        st->p[i] = st->p[--st->np];
+        xsock__outcome_note(&st->o, a, rc, xsock__os_error());
+        if (fatal(rc, st->np)) return rc;
+    }
+    return XSOCK_OK;
+}
+
+/* The OS gave up on its own (Linux abandons a SYN after its retries) while
+   the deadline still has time: no timeout of the call, so the same
+   address is tried again on a new socket, keeping its share.  1 if so. */
+static int retry_abandoned(dial_state *st, size_t i, int res)
+{
+    if (res != XSOCK_ETIMEDOUT || xsock__deadline_expired(&st->ctx->deadline)) return 0;
+    attempt t = st->p[i];
+    xsock__discard(t.s);
+    st->p[i] = st->p[--st->np];
+    xsock *s = NULL;
+    int rc = attempt_start(st->ctx, t.addr, &s);
+    if (rc == XSOCK_OK) {
+        st->winner = s;
+    } else if (rc == XSOCK__EINPROGRESS) {
+        t.s = s;
+        st->p[st->np++] = t;
+    } else {
+        xsock__outcome_note(&st->o, t.addr, rc, xsock__os_error());
     }
     return 1;
 }
@@ -291,7 +183,7 @@ static void reap(dial_state *st, int ready)
             xsock__set_kind(st->winner, XSOCK_KIND_CONNECTED);
             st->p[i] = st->p[--st->np];
         } else if (!retry_abandoned(st, i, res)) {
-            note_failure(&st->o, st->p[i].addr, res, xsock__os_error());
+            xsock__outcome_note(&st->o, st->p[i].addr, res, xsock__os_error());
             drop(st, i);
             st->next_start = 0; /* a failure starts the next address at once (RFC 8305) */
         }
@@ -301,20 +193,24 @@ static void reap(dial_state *st, int ready)
 /* Sequential mode: an attempt whose share ran out gives way to the next. */
 static void expire_shares(dial_state *st, uint64_t now)
 {
-    for (size_t i = st->np; !st->delay_ns && st->next < st->n && i-- > 0;) {
+    for (size_t i = st->np; st->next < st->n && i-- > 0;) {
         if (st->p[i].give_up_ns && now >= st->p[i].give_up_ns) {
-            note_failure(&st->o, st->p[i].addr, XSOCK_ETIMEDOUT, 0);
+            xsock__outcome_note(&st->o, st->p[i].addr, XSOCK_ETIMEDOUT, 0);
             drop(st, i);
         }
     }
 }
 
-/* One wait over every pending attempt.  XSOCK_OK to go on, or a code that
-   ends the dial. */
-static int wait_round(dial_state *st)
+/* One wait over every pending attempt, until `wake` at the latest (0: the
+   deadline alone), then reap.  XSOCK_OK to go on, or a code that ends the
+   dial; at the deadline every pending attempt is noted as timed out. */
+static int wait_round(dial_state *st, uint64_t wake)
 {
-    uint64_t now = xsock_os_monotonic_ns();
-    int ms = wait_ms(st, now);
+    const xsock_dial_ctx *ctx = st->ctx;
+    uint64_t now = xsock_os_monotonic_ns(), end = ctx->deadline.end_ns;
+    if (end && (!wake || end < wake)) wake = end;
+    int ms = ctx->zero_timeout ? 0 : !wake ? -1
+             : wake <= now ? 0 : (int)((wake - now + XSOCK__NS_PER_MS - 1) / XSOCK__NS_PER_MS);
     for (size_t i = 0; i < st->np; i++) {
         st->ents[i].handle = st->p[i].s->handle;
         st->ents[i].events = XSOCK_OS_WAIT_CONNECT;
@@ -324,44 +220,82 @@ static int wait_round(dial_state *st)
     if (ready < 0 && ready != XSOCK__EINTR)
         return xsock__fail(ready, xsock__os_error(), "poll of %zu connecting sockets", st->np);
     if (ready > 0) reap(st, ready);
-    if (st->winner) return XSOCK_OK;
-    now = xsock_os_monotonic_ns();
-    if (st->ctx->zero_timeout) {
-        if (st->np == 0) return XSOCK_OK;
+    if (st->winner || st->np == 0) return XSOCK_OK;
+    if (ctx->zero_timeout) {
         drop_all(st, XSOCK_EAGAIN);
-        return xsock__fail_msg(XSOCK_EAGAIN, "connect: still in progress");
+        return XSOCK_EAGAIN;
     }
-    if (st->ctx->deadline.end_ns && now >= st->ctx->deadline.end_ns) {
+    if (xsock__deadline_expired(&ctx->deadline)) {
         drop_all(st, XSOCK_ETIMEDOUT);
-        st->next = st->n; /* nothing more starts after the deadline */
-        return XSOCK_OK;
+        st->next = st->n; /* nothing starts after the deadline */
     }
-    expire_shares(st, now);
+    return XSOCK_OK;
+}
+
+/* ---- The two modes --------------------------------------------------------- */
+
+/* One address at a time, each with its share of the time left; attempts
+   already pending (from a staggered start) get shares too. */
+static int dial_sequential(dial_state *st)
+{
+    uint64_t now = xsock_os_monotonic_ns(), end = st->ctx->deadline.end_ns;
+    for (size_t i = 0; i < st->np; i++)
+        st->p[i].give_up_ns = share_end(now, end, st->n - st->next + st->np);
+    while (!st->winner) {
+        int rc = XSOCK_OK;
+        while (!st->winner && st->np == 0 && st->next < st->n && rc == XSOCK_OK)
+            rc = start_next(st, share_end(xsock_os_monotonic_ns(), end, st->n - st->next));
+        if (rc != XSOCK_OK) return rc; /* nothing pending: even the limit ends it */
+        if (st->winner || st->np == 0) break;
+        uint64_t wake = 0;
+        for (size_t i = 0; i < st->np; i++)
+            if (st->p[i].give_up_ns && (!wake || st->p[i].give_up_ns < wake)) wake = st->p[i].give_up_ns;
+        if ((rc = wait_round(st, wake)) != XSOCK_OK) return rc;
+        expire_shares(st, xsock_os_monotonic_ns());
+    }
+    return XSOCK_OK;
+}
+
+/* RFC 8305: a new attempt every `delay` while earlier ones are pending,
+   the next at once when one fails.  No slot (the limit) or no port (a fixed
+   local port shared with a pending attempt) for a parallel attempt: the
+   rest goes one at a time. */
+static int dial_staggered(dial_state *st)
+{
+    while (!st->winner) {
+        uint64_t now = xsock_os_monotonic_ns();
+        if (st->next < st->n && (st->np == 0 || now >= st->next_start)) {
+            if (st->np > 0 && port_shared_with_pending(st, &st->addrs[st->next]))
+                return dial_sequential(st);
+            size_t pending = st->np;
+            int rc = start_next(st, 0);
+            if (rc == XSOCK_ELIMIT) return dial_sequential(st);
+            if (rc != XSOCK_OK) return rc;
+            if (st->np > pending) st->next_start = now + st->delay_ns;
+            continue;
+        }
+        if (st->np == 0) break;
+        int rc = wait_round(st, st->next < st->n ? st->next_start : 0);
+        if (rc != XSOCK_OK) return rc;
+    }
     return XSOCK_OK;
 }
 
 int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out)
 {
-    dial_state st;
+    dial_state st; /* p[] and ents[] are filled as attempts start: not zeroed */
     st.ctx = ctx;
     st.addrs = addrs;
-    st.n = n;
-    st.next = st.np = st.skipped = 0;
-    st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * XSOCK__NS_PER_MS;
+    st.n = n > XSOCK__MAX_ADDRS ? XSOCK__MAX_ADDRS : n;
+    st.next = st.np = 0;
     st.next_start = 0;
     st.winner = NULL;
-    st.o.tried = st.o.len = 0;
-    st.o.best = st.o.best_os = 0;
-    st.o.list[0] = '\0';
+    st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * XSOCK__NS_PER_MS;
+    xsock__outcome_init(&st.o);
     *out = NULL;
 
-    int rc = XSOCK_OK;
-    while (!st.winner && rc == XSOCK_OK) {
-        rc = start_attempts(&st);
-        if (rc != XSOCK_OK || st.winner || st.np == 0) break;
-        rc = wait_round(&st);
-    }
+    int rc = st.delay_ns ? dial_staggered(&st) : dial_sequential(&st);
     drop_all(&st, 0);
     if (st.winner) {
         *out = st.winner;
@@ -370,11 +304,10 @@ int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, siz
     if (rc == XSOCK_EAGAIN)
         return xsock__fail_msg(XSOCK_EAGAIN, "connect %s port %u: still in progress", host,
                                (unsigned)port);
-    if (rc != XSOCK_OK && st.o.tried == 0) return rc;
-    if (rc != XSOCK_OK && rc != XSOCK_ELIMIT && rc != XSOCK_ENOMEM) return rc;
+    if (rc != XSOCK_OK) return rc; /* ENOMEM, the limit, a failing poll: their own detail */
     if (st.o.tried == 0)
         return xsock__fail_msg(XSOCK_EAFNOSUPPORT,
-                               "connect %s port %u: no address of the local address's family",
-                               host, (unsigned)port);
-    return report(&st.o, host, port);
+                               "connect %s port %u: no address of the local address's family", host,
+                               (unsigned)port);
+    return xsock__outcome_report(&st.o, host, port);
 }
