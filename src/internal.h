@@ -12,6 +12,10 @@
 #include "xsock.h"
 #include "xsock_os.h"
 
+/* Marks the internals that tests call: below the API, tests reach only
+   what is declared with it (and the backend contract's fault API). */
+#define XSOCK_TESTABLE
+
 #ifdef __GNUC__
 #define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
 #define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -66,7 +70,7 @@ typedef struct xsock_deadline {
 } xsock_deadline;
 
 /* timeout_ms >= -1 (checked by the caller). */
-void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
+XSOCK_TESTABLE void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
 /* Milliseconds to wait: -1 infinite, 0 expired, otherwise rounded up so
    that a wait of this length never ends before the deadline. */
 int xsock__deadline_left_ms(const xsock_deadline *d);
@@ -164,7 +168,7 @@ void xsock__silence_background(void);
 
 /* The same count for the calling thread alone (tests measure one dial
    while a peer in the same process makes calls of its own). */
-extern _Thread_local uint64_t xsock__thread_os_calls;
+XSOCK_TESTABLE extern _Thread_local uint64_t xsock__thread_os_calls;
 
 #define XSOCK_COUNT_OS_CALL()                                                 \
     (xsock__thread_os_calls++,                                                \

@@ -31,7 +31,7 @@ typedef struct xsock_dial_ctx {
 int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
                       uint16_t port, int family, xsock_addr *out, size_t max, size_t *n);
 /* Resolver threads still running, finished or abandoned (for tests). */
-int xsock__resolver_threads(void);
+XSOCK_TESTABLE int xsock__resolver_threads(void);
 
 /* Pick the route (fixed proxy, selector, default selector, direct) and
    dial it within ctx's deadline (route.c). */
@@ -56,7 +56,7 @@ int xsock__outcome_report(const xsock__outcome *o, const char *host, uint16_t po
 
 /* Connect to the first of `addrs` that answers (happy_eyeballs.c); host and
    port only name the target in the error detail. */
-int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
+XSOCK_TESTABLE int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out);
 
 /* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
