@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Name resolution that a dial can abandon at its deadline.  getaddrinfo
-   cannot be cancelled, so a timed resolution runs on a thread of its own
+/* The addresses of a dial's host, in RFC 8305 order, within its deadline.
+   getaddrinfo cannot be cancelled, so a timed resolution runs on a thread of its own
    (curl's threaded resolver); the job is shared by the dial and the thread
    and freed by whichever lets go last, so an abandoned lookup leaks
    nothing once it returns. */

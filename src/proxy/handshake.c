@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The common half of the proxy handshakes: output window, dispatch, details
-   and the start from a proxy URL (see proxy_handshake.h).  Pure C11. */
+/* The handshake driver: starts the machine a proxy URL names and runs it
+   through its ops (see handshake.h).  Pure C11. */
 #include "handshake.h"
 
 #include <stdio.h>
