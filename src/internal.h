@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared declarations of the portable core (never included by backends
-   except for the hooks in "OS call hooks"). */
+/* Shared declarations of the portable core; never included by a backend
+   (backends see the contract, xsock_os.h, and their hooks, os_hooks.h). */
 #ifndef XSOCK_INTERNAL_H
 #define XSOCK_INTERNAL_H
 
@@ -10,29 +10,13 @@
 
 #include "addr.h"
 #include "xsock.h"
+#include "os_hooks.h"
 #include "xsock_os.h"
 
 /* Marks the internals that tests call: below the API, tests reach only
    what is declared with it (and the backend contract's fault API). */
 #define XSOCK_TESTABLE
 
-#ifdef __GNUC__
-#define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
-#define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define XSOCK_CALLER() __builtin_return_address(0)
-/* mingw-w64 checks printf formats as msvcrt's unless told its own C99
-   stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
-#if defined(__MINGW_PRINTF_FORMAT)
-#define XSOCK_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
-#else
-#define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#endif
-#else
-#define XSOCK_LIKELY(x) (x)
-#define XSOCK_UNLIKELY(x) (x)
-#define XSOCK_CALLER() ((void *)0)
-#define XSOCK_PRINTF(f, a)
-#endif
 
 /* ---- Errors (error.c) ---------------------------------------------------- */
 
@@ -53,8 +37,6 @@ void xsock__detail_append(const char *fmt, ...) XSOCK_PRINTF(1, 2);
 void xsock__detail_prefix(const char *fmt, ...) XSOCK_PRINTF(1, 2);
 /* Changes whenever this thread records a failure: "did that call say why?" */
 unsigned xsock__detail_generation(void);
-void xsock__set_os_error(int os_error); /* backends, on every failed call */
-int xsock__os_error(void);              /* the last one recorded on this thread */
 
 /* strdup is not C11 (error.c). */
 char *xsock__strdup(const char *s);
@@ -149,14 +131,7 @@ void xsock__set_via(xsock *s, char *via);
 void xsock__untrack(xsock *s);
 void xsock__set_kind(xsock *s, enum xsock_kind kind);
 
-/* ---- OS call hooks (trace.c; used by the backends' syscall wrappers) ------ */
-
-extern atomic_uint_fast64_t xsock__os_calls;
-/* Nonzero while a trace hook is set: the wrappers' one branch. */
-extern atomic_int xsock__tracing;
-
-void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
-                       uint64_t start_ns);
+/* ---- Background threads (trace.c) ------------------------------------------ */
 
 /* Threads the library starts for itself (resolvers) run in the epoch
    current when their work was created; the last xsock_cleanup ends it
@@ -165,14 +140,6 @@ void xsock__trace_emit(const char *call, xsock_native h, long result, int os_err
 unsigned xsock__epoch(void);
 void xsock__background_begin(unsigned epoch);
 void xsock__silence_background(void);
-
-/* The same count for the calling thread alone (tests measure one dial
-   while a peer in the same process makes calls of its own). */
-XSOCK_TESTABLE extern _Thread_local uint64_t xsock__thread_os_calls;
-
-#define XSOCK_COUNT_OS_CALL()                                                 \
-    (xsock__thread_os_calls++,                                                \
-     atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
 
 /* ---- Library state (init.c) ---------------------------------------------- */
 
