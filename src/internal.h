@@ -85,6 +85,15 @@ enum xsock_kind {
     XSOCK_KIND_ADOPTED
 };
 
+/* What one socket cost (socket_stats.c): written by the thread using the
+   socket, read by reports without a lock, hence relaxed atomics (plain
+   loads and stores on x86-64 and AArch64). */
+typedef struct xsock__counters {
+    atomic_uint_fast64_t os_calls, waits, wait_ns, sent, received;
+    atomic_uint_fast64_t connect_ns, handshake_ns; /* 0: none (1 ns when measured as 0) */
+    atomic_uint_fast64_t listener;                 /* accepted: listener handle + 1; 0: none */
+} xsock__counters;
+
 struct xsock {
     xsock_native handle;
     struct xsock *prev, *next; /* registry list, under XSOCK_LOCK_REGISTRY */
@@ -100,6 +109,7 @@ struct xsock {
     /* Tunnel bytes that came with the proxy's reply: recv serves them first. */
     unsigned char *pending;
     size_t pending_off, pending_len;
+    xsock__counters ctr; /* per-socket counters (socket_stats.c) */
 };
 
 /* Close a socket the caller is giving up on (a losing or failed attempt):
@@ -161,6 +171,9 @@ extern _Thread_local uint64_t xsock__thread_os_calls;
 
 /* Make sure the OS layer is up (Windows needs WSAStartup before anything). */
 int xsock__ensure_init(void);
+/* XSOCK_REPORT / XSOCK_TRACE, read once (env_report.c); init and every
+   constructor call it first. */
+void xsock__env_once(void);
 
 /* ---- Dialing ------------------------------------------------------------- */
 
