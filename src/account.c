@@ -205,6 +205,10 @@ static void emit(const snapshot *t, uint64_t now, int ask_os,
     cb(user, &info);
 }
 
+/* 0 while the process is past the point where OS calls are safe (a DLL's
+   detach at process exit): reports then show what the library holds. */
+static int g_ask_os = 1;
+
 size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user)
 {
     uint64_t now = xsock_os_monotonic_ns();
@@ -226,7 +230,7 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
     for (xsock *s = g_head; s && snaps; s = s->next) take(s, &snaps[i++]);
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
     for (size_t k = 0; k < i; k++) {
-        emit(&snaps[k], now, 1, cb, user);
+        emit(&snaps[k], now, g_ask_os, cb, user);
         free(snaps[k].via);
     }
     free(snaps);
@@ -237,7 +241,8 @@ static void print_line(void *user, const xsock_info *info)
 {
     char figures[512];
     /* the kernel is asked only when the OS has the socket as connected */
-    xsock__stats_format(info, strcmp(info->kind, "connecting") != 0, figures, sizeof figures);
+    xsock__stats_format(info, g_ask_os && strcmp(info->kind, "connecting") != 0, figures,
+                        sizeof figures);
     fprintf((FILE *)user, "xsock: live socket %" PRIu64 " %s local=%s peer=%s age=%" PRIu64
                           "ms site=%s%s\n",
             (uint64_t)info->handle, info->kind, info->local[0] ? info->local : "-",
@@ -247,4 +252,10 @@ static void print_line(void *user, const xsock_info *info)
 size_t xsock_report_live(FILE *out)
 {
     return xsock_foreach_live(out ? print_line : NULL, out);
+}
+
+size_t xsock__report_live_offline(FILE *out)
+{
+    g_ask_os = 0; /* the process is ending: it stays so */
+    return xsock_report_live(out);
 }

@@ -40,6 +40,7 @@ static void report_at_exit(void)
     /* the report's own OS calls are no part of the program's trace, and
        an application hook may be gone by now */
     xsock_set_trace(NULL, NULL);
+    int late = xsock_os_process_exiting();
     FILE *f = g_report_path ? fopen(g_report_path, "w") : stderr;
     if (!f) {
         fprintf(stderr, "xsock: XSOCK_REPORT: cannot write %s\n", g_report_path);
@@ -51,7 +52,11 @@ static void report_at_exit(void)
             "xsock: at exit: %" PRIu64 " socket%s open (opened %" PRIu64 ", closed %" PRIu64
             ", peak %" PRIu64 ", OS calls %" PRIu64 ")\n",
             st.live, st.live == 1 ? "" : "s", st.opened, st.closed, st.peak, st.os_calls);
-    xsock_report_live(f);
+    if (late && st.live) fprintf(f, "xsock: (process detach: no OS figures)\n");
+    if (late)
+        xsock__report_live_offline(f); /* no OS calls: only what the library holds */
+    else
+        xsock_report_live(f);
     fflush(f);
     if (f != stderr) fclose(f);
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 #include "xsock.h"
@@ -141,6 +142,9 @@ void xsock__set_via(xsock *s, char *via);
    not touched. */
 void xsock__untrack(xsock *s);
 void xsock__set_kind(xsock *s, enum xsock_kind kind);
+/* xsock_report_live without any OS call, for a process that is ending
+   (the exit report in a DLL's detach); later reports stay so. */
+size_t xsock__report_live_offline(FILE *out);
 
 /* ---- OS call hooks (trace.c; used by the backends' syscall wrappers) ------ */
 

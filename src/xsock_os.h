@@ -103,6 +103,11 @@ typedef struct xsock_os_kstats {
    the syscall table.  XSOCK_OK even when some figures stay unknown. */
 int xsock_os_socket_stats(xsock_native h, xsock_os_kstats *out);
 
+/* 1 when the process is past the point where OS calls are safe: Windows
+   calls a DLL's exit handlers from its detach during ExitProcess, when
+   Winsock may be gone (RtlDllShutdownInProgress).  0 on POSIX. */
+int xsock_os_process_exiting(void);
+
 /* ---- Waiting ------------------------------------------------------------- */
 
 /* Ask for XSOCK_OS_WAIT_CONNECT on a socket with a connect in progress:

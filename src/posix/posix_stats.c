@@ -71,3 +71,8 @@ int xsock_os_socket_stats(xsock_native h, xsock_os_kstats *out)
 #endif
     return XSOCK_OK;
 }
+
+int xsock_os_process_exiting(void)
+{
+    return 0; /* atexit handlers run before anything is torn down */
+}

@@ -74,3 +74,16 @@ int xsock_os_socket_stats(xsock_native h, xsock_os_kstats *out)
     }
     return XSOCK_OK;
 }
+
+/* A DLL's atexit handlers run from its DLL_PROCESS_DETACH; during
+   ExitProcess, Winsock must not be called any more. */
+int xsock_os_process_exiting(void)
+{
+    typedef BOOLEAN(WINAPI * shutdown_fn)(void);
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    FARPROC p = ntdll ? GetProcAddress(ntdll, "RtlDllShutdownInProgress") : NULL;
+    shutdown_fn fn;
+    if (!p) return 0;
+    memcpy(&fn, &p, sizeof fn);
+    return fn() != 0;
+}
