@@ -692,7 +692,7 @@ typedef struct xsock_info {
     const char *peer;    /**< peer address ("target via proxy-host:port" when proxied), "" when unknown */
     const char *site;    /**< where it was made: "file.c:LINE" or "module+0xOFFSET" */
     uint64_t age_ms;     /**< since creation */
-    /* appended in 0.2.0 */
+    /* per-socket counters (appended; the struct only grows) */
     uint64_t os_calls;       /**< OS calls the library made for this socket (see above) */
     uint64_t bytes_sent;     /**< bytes the application sent through it (a proxy handshake's not included) */
     uint64_t bytes_received; /**< bytes the application received through it (the same) */

@@ -177,6 +177,8 @@ static void kernel_figures_present_and_plausible(void **state)
                   (long long)st.unread, st.tcp_state, (long long)st.rtt_us,
                   (long long)st.rttvar_us, (long long)st.retransmits, (long long)st.cwnd_bytes,
                   (long long)st.mss, t.n);
+    for (int i = 0; i < t.n; i++) /* what this OS answers, in the log */
+        print_message("  %s -> %ld (os error %d)\n", t.calls[i], t.results[i], t.errors[i]);
     assert_int_equal(st.size, sizeof st);
     /* counted and traced like any other call, and counted for the socket */
     assert_true(g1 > g0);
