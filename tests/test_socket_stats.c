@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
+#include "stats_hooks.h"
 #include "xtest.h"
 
 typedef struct found {
@@ -263,6 +265,63 @@ static void poll_counts_for_each_socket(void **state)
     xsock_close(c);
 }
 
+/* A SOCKS5 proxy that speaks just enough: no authentication, CONNECT to an
+   IPv4 address, success, then "ping" answered by "pong". */
+static void *fake_socks5(void *arg)
+{
+    xsock *pl = arg, *p = NULL;
+    unsigned char buf[16];
+    static const unsigned char method[2] = {5, 0}, ok[10] = {5, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+    if (xsock_accept(pl, &p, 5000) != XSOCK_OK) return NULL;
+    if (xsock_recv_all(p, buf, 3, 5000) == XSOCK_OK && xsock_send_all(p, method, 2, 5000) == XSOCK_OK &&
+        xsock_recv_all(p, buf, 10, 5000) == XSOCK_OK && xsock_send_all(p, ok, 10, 5000) == XSOCK_OK &&
+        xsock_recv_all(p, buf, 4, 5000) == XSOCK_OK)
+        xsock_send_all(p, "pong", 4, 5000);
+    xsock_recv(p, buf, 1, 5000); /* until the client closes */
+    xsock_close(p);
+    return NULL;
+}
+
+static void proxied_socket_counts_its_handshake(void **state)
+{
+    (void)state;
+    xsock *pl = xt_listener("127.0.0.1", 4), *c = NULL;
+    char url[64], buf[4];
+    snprintf(url, sizeof url, "socks5://127.0.0.1:%u", (unsigned)xt_port(pl));
+    xt_thread *th = xt_thread_start(fake_socks5, pl);
+    xsock_dialer *d = xsock_dialer_new();
+    assert_non_null(d);
+    assert_int_equal(xsock_dialer_set_proxy(d, url), XSOCK_OK);
+    assert_int_equal(xsock_dialer_set_timeout(d, 5000), XSOCK_OK);
+    /* this thread's own counts (the proxy thread makes calls meanwhile) */
+    uint64_t c0 = xsock__thread_os_calls, w0 = xsock__thread_waits;
+    assert_int_equal(xsock_dial(d, &c, "127.0.0.1", 9), XSOCK_OK);
+    uint64_t calls = xsock__thread_os_calls - c0, waits = xsock__thread_waits - w0;
+    xsock_info ci = info_of(c);
+    print_message("proxied: calls=%llu waits=%llu connect=%lld ns handshake=%lld ns\n",
+                  (unsigned long long)ci.os_calls, (unsigned long long)ci.waits,
+                  (long long)ci.connect_ns, (long long)ci.handshake_ns);
+    /* the connect to the proxy and the whole handshake are the socket's */
+    assert_int_equal(ci.os_calls, calls);
+    assert_int_equal(ci.waits, waits);
+    assert_true(ci.waits >= 2); /* the proxy's two replies were waited for */
+    assert_true(ci.connect_ns > 0);
+    assert_true(ci.handshake_ns > 0);
+    /* the data phase only: the handshake's bytes are not the application's */
+    assert_int_equal(ci.bytes_sent, 0);
+    assert_int_equal(ci.bytes_received, 0);
+    assert_int_equal(xsock_send_all(c, "ping", 4, 5000), XSOCK_OK);
+    assert_int_equal(xsock_recv_all(c, buf, 4, 5000), XSOCK_OK);
+    assert_memory_equal(buf, "pong", 4);
+    ci = info_of(c);
+    assert_int_equal(ci.bytes_sent, 4);
+    assert_int_equal(ci.bytes_received, 4);
+    xsock_close(c);
+    xt_thread_join(th);
+    xsock_dialer_free(d);
+    xsock_close(pl);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -270,6 +329,7 @@ int main(void)
         cmocka_unit_test(counters_exact_for_a_known_exchange),
         cmocka_unit_test(kernel_figures_present_and_plausible),
         cmocka_unit_test(poll_counts_for_each_socket),
+        cmocka_unit_test(proxied_socket_counts_its_handshake),
     };
     return XT_RUN(tests);
 }
