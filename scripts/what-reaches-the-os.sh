@@ -12,8 +12,8 @@
 #
 # Prints Markdown (the README's "What reaches the OS" section is its
 # output) to stdout and to OUT.md when given.  Exits 77, loudly, when Java,
-# strace, microsocks or python3 is missing.  Builds build/release (the
-# static library) when it is not there.  Only 127.0.0.1 is ever reached.
+# strace, microsocks or python3 is missing.  Builds the static library in
+# build/release (or $XSOCK_BUILD).  Only 127.0.0.1 is ever reached.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 here=$root/scripts/what-reaches-the-os
@@ -30,11 +30,10 @@ command -v microsocks >/dev/null || skip "microsocks missing: apt-get install -y
 command -v python3 >/dev/null || skip "python3 missing"
 
 build=${XSOCK_BUILD:-$root/build/release}
-if [ ! -f "$build/libxsock.a" ]; then
-  echo "what-reaches-the-os: building $build (static library)" >&2
-  [ -f "$build/CMakeCache.txt" ] || cmake --preset release -S "$root" >/dev/null
-  cmake --build "$build" --target xsock_static -j2 >/dev/null
-fi
+# the static library, brought up to date (configured with the release preset
+# when the build directory is new)
+[ -f "$build/CMakeCache.txt" ] || (cd "$root" && cmake --preset release >/dev/null)
+cmake --build "$build" --target xsock_static -j2 >/dev/null
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/what-reaches-the-os.XXXXXX")
 pids=()
