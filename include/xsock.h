@@ -669,7 +669,22 @@ XSOCK_API void xsock_get_stats(xsock_stats *st);
  */
 XSOCK_API void xsock_set_limit(uint64_t max_live);
 
-/** @brief One live socket, as xsock_foreach_live() shows it. */
+/**
+ * @brief One live socket, as xsock_foreach_live() shows it.
+ *
+ * The library owns this struct: it allocates it and passes a pointer to
+ * the callback, so fields are only ever appended at the end and a program
+ * built against an older header keeps working with a newer library (it
+ * just does not see the new fields).  Never copy it by value into storage
+ * of your own size across library versions.
+ *
+ * The counters are kept per socket at the cost of a few adds per call (no
+ * lock, no OS call): a public call given the socket adds the OS calls its
+ * thread made and the waits it did meanwhile; a socket being made counts
+ * from its first OS call (socket(), or accept for the listener) until it
+ * is connected, and a proxied one until its handshake is done.  Calls made
+ * on a resolver thread and the close are not counted for any socket.
+ */
 typedef struct xsock_info {
     xsock_native handle; /**< the OS handle */
     const char *kind;    /**< "connecting", "connected", "listening", "accepted", "adopted" */
@@ -677,6 +692,15 @@ typedef struct xsock_info {
     const char *peer;    /**< peer address ("target via proxy-host:port" when proxied), "" when unknown */
     const char *site;    /**< where it was made: "file.c:LINE" or "module+0xOFFSET" */
     uint64_t age_ms;     /**< since creation */
+    /* per-socket counters (appended; the struct only grows) */
+    uint64_t os_calls;       /**< OS calls the library made for this socket (see above) */
+    uint64_t bytes_sent;     /**< bytes the application sent through it (a proxy handshake's not included) */
+    uint64_t bytes_received; /**< bytes the application received through it (the same) */
+    uint64_t waits;          /**< poll/WSAPoll/select calls made for it */
+    uint64_t wait_ns;        /**< total time spent in them */
+    int64_t connect_ns;      /**< creation to connected (connect latency); -1: not connected by the library */
+    int64_t handshake_ns;    /**< proxied: connected to the proxy to handshake done; -1: no proxy */
+    xsock_native listener;   /**< accepted: the listener it came from; else XSOCK_INVALID_NATIVE */
 } xsock_info;
 /**
  * @brief Call @p cb once per live socket.
@@ -689,7 +713,15 @@ typedef struct xsock_info {
 XSOCK_API size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user);
 /**
  * @brief Print one line per live socket to @p out: handle, kind, local,
- * peer, age and site.  Thread-safe.
+ * peer, age and site, then its counters (as in xsock_info) and the
+ * kernel's figures (as in struct xsock_socket_stats, "?" where unknown), e.g.
+ * @code
+ * xsock: live socket 5 connected local=127.0.0.1:40112 peer=127.0.0.1:8080 age=3ms site=app.c:12
+ *   calls=6 sent=64 recv=64 waits=2/0.105ms connect=0.081ms sndbuf=2626560 rcvbuf=131072
+ *   unsent=0 unread=0 state=ESTABLISHED rtt=31us rttvar=15us retrans=0 cwnd=655360
+ * @endcode
+ * (one line in the output).  The kernel figures cost a few OS calls per
+ * socket, made by the report.  Thread-safe.
  * @return The number of sockets printed.
  */
 XSOCK_API size_t xsock_report_live(FILE *out);
@@ -700,6 +732,57 @@ XSOCK_API size_t xsock_report_live(FILE *out);
  * @return The count, or -1 where unknown.  Thread-safe.
  */
 XSOCK_API long xsock_os_handle_count(void);
+
+/**
+ * @brief One socket's counters and what the kernel says about it, as
+ * xsock_socket_stats() fills it.
+ *
+ * A struct tag with no typedef, since xsock_socket_stats() owns the name.
+ * Versioned by its first field: set @c size to @c sizeof(struct xsock_socket_stats)
+ * before the call; the library fills at most that many bytes and sets
+ * @c size to the bytes it filled.  Fields are only appended, so a program
+ * built against an older header is served the fields it knows.
+ *
+ * Every kernel field is -1 (and @c tcp_state "unknown") where the OS cannot
+ * tell.  Linux: SO_SNDBUF/SO_RCVBUF, SIOCOUTQ/SIOCINQ and TCP_INFO.
+ * Windows: SO_SNDBUF/SO_RCVBUF, FIONREAD, and SIO_TCP_INFO where the OS has
+ * it (Windows 10 1703 and later; not Wine 8, where only the buffer sizes
+ * and @c unread are known).
+ */
+struct xsock_socket_stats {
+    size_t size; /**< in: sizeof the caller's struct; out: bytes filled */
+    /* the library's counters (as in xsock_info) */
+    uint64_t os_calls;       /**< OS calls made for this socket */
+    uint64_t bytes_sent;     /**< bytes sent by the application */
+    uint64_t bytes_received; /**< bytes received by the application */
+    uint64_t waits;          /**< waits (poll/select) for it */
+    uint64_t wait_ns;        /**< time spent waiting */
+    int64_t connect_ns;      /**< connect latency; -1: not connected by the library */
+    int64_t handshake_ns;    /**< proxy handshake time; -1: no proxy */
+    /* the kernel's figures, read now: -1 where the OS cannot tell */
+    int64_t sndbuf;        /**< SO_SNDBUF, bytes */
+    int64_t rcvbuf;        /**< SO_RCVBUF, bytes */
+    int64_t unsent;        /**< bytes queued, not yet acknowledged (SIOCOUTQ; Windows: in flight) */
+    int64_t unread;        /**< bytes received, not yet read (SIOCINQ, FIONREAD) */
+    const char *tcp_state; /**< "ESTABLISHED", "CLOSE_WAIT", ... or "unknown" (static string) */
+    int64_t rtt_us;        /**< smoothed round-trip time, microseconds */
+    int64_t rttvar_us;     /**< its variance (Linux only) */
+    int64_t retransmits;   /**< Linux: segments retransmitted; Windows: retransmission episodes */
+    int64_t cwnd_bytes;    /**< congestion window, bytes (Linux: segments times MSS) */
+    int64_t mss;           /**< maximum segment size, bytes */
+};
+
+/**
+ * @brief Fill @p out with @p s's counters and the kernel's figures for it.
+ *
+ * The kernel is asked now, never on the data path: a few OS calls
+ * (getsockopt, ioctl / WSAIoctl), traced and counted like any other, and
+ * counted for @p s.  Set @c out->size first (see struct xsock_socket_stats).
+ * @return XSOCK_OK; XSOCK_EINVAL for NULL arguments or a @c size smaller
+ * than the first version of the struct.  A kernel figure the OS refuses is
+ * -1, not an error.
+ */
+XSOCK_API int xsock_socket_stats(const xsock *s, struct xsock_socket_stats *out);
 
 /* ---- Tracing ----------------------------------------------------------- */
 

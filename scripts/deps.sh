@@ -23,6 +23,8 @@ PACKAGES=(
   # real proxy servers for the proxy tests
   dante-server microsocks openssh-server openssh-client tinyproxy squid privoxy
   ncat v2ray socat curl python3 openssl
+  # scripts/what-reaches-the-os.sh: Java's Socket.connect under strace
+  openjdk-17-jdk-headless
 )
 
 if [ "${1:-}" = "--demo" ]; then

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "socket_stats.h"
 
 static xsock *g_head; /* newest first */
 static uint64_t g_opened, g_closed, g_live, g_peak;
@@ -30,6 +31,7 @@ int xsock__reserve(void)
     do {
         if (limit && cur >= limit) return limit_reached(limit);
     } while (!atomic_compare_exchange_weak(&g_slots, &cur, cur + 1));
+    xsock__stats_reserve_mark();
     return XSOCK_OK;
 }
 
@@ -58,6 +60,7 @@ int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xs
     s->site = site.file_line;
     s->site_pc = site.pc;
     s->created_ns = xsock_os_monotonic_ns();
+    xsock__stats_born(s, kind);
     /* set before the record is published: reports read them under the lock */
     if (local) {
         s->local = *local;
@@ -103,11 +106,14 @@ void xsock__set_via(xsock *s, char *via)
     free(s->via);
     s->via = via;
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock__stats_handshake_done(s);
 }
 
 void xsock__set_kind(xsock *s, enum xsock_kind kind)
 {
-    atomic_store_explicit(&s->kind, (int)kind, memory_order_relaxed);
+    if (kind == XSOCK_KIND_CONNECTED) xsock__stats_connected(s);
+    /* release: a report that sees the kind sees the counters it closed */
+    atomic_store_explicit(&s->kind, (int)kind, memory_order_release);
 }
 
 void xsock_get_stats(xsock_stats *st)
@@ -139,6 +145,8 @@ typedef struct snapshot {
     const void *site_pc;
     uint64_t created_ns;
     char *via; /* a copy, whatever its length; NULL: none (or no memory) */
+    struct xsock_socket_stats ctr; /* the counters (no kernel figures) */
+    xsock_native listener;
 } snapshot;
 
 static void take(const xsock *s, snapshot *t)
@@ -153,6 +161,11 @@ static void take(const xsock *s, snapshot *t)
     t->site_pc = s->site_pc;
     t->created_ns = s->created_ns;
     t->via = s->via ? xsock__strdup(s->via) : NULL;
+    xsock__stats_fill(s->handle, &s->ctr, 0, &t->ctr);
+    if (t->kind == XSOCK_KIND_CONNECTING) /* still counting: see socket_stats.h */
+        t->ctr.os_calls = t->ctr.waits = t->ctr.wait_ns = 0;
+    uint64_t l = atomic_load_explicit(&((xsock *)(uintptr_t)s)->ctr.listener, memory_order_relaxed);
+    t->listener = l ? (xsock_native)(l - 1) : XSOCK_INVALID_NATIVE;
 }
 
 /* `ask_os`: the local address of a connected socket is asked of the OS
@@ -181,8 +194,20 @@ static void emit(const snapshot *t, uint64_t now, int ask_os,
     info.peer = t->via ? t->via : peer;
     info.site = t->site ? t->site : site;
     info.age_ms = (now - t->created_ns) / 1000000u;
+    info.os_calls = t->ctr.os_calls;
+    info.bytes_sent = t->ctr.bytes_sent;
+    info.bytes_received = t->ctr.bytes_received;
+    info.waits = t->ctr.waits;
+    info.wait_ns = t->ctr.wait_ns;
+    info.connect_ns = t->ctr.connect_ns;
+    info.handshake_ns = t->ctr.handshake_ns;
+    info.listener = t->listener;
     cb(user, &info);
 }
+
+/* 0 while the process is past the point where OS calls are safe (a DLL's
+   detach at process exit): reports then show what the library holds. */
+static int g_ask_os = 1;
 
 size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user)
 {
@@ -205,7 +230,7 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
     for (xsock *s = g_head; s && snaps; s = s->next) take(s, &snaps[i++]);
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
     for (size_t k = 0; k < i; k++) {
-        emit(&snaps[k], now, 1, cb, user);
+        emit(&snaps[k], now, g_ask_os, cb, user);
         free(snaps[k].via);
     }
     free(snaps);
@@ -214,13 +239,23 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
 
 static void print_line(void *user, const xsock_info *info)
 {
+    char figures[512];
+    /* the kernel is asked only when the OS has the socket as connected */
+    xsock__stats_format(info, g_ask_os && strcmp(info->kind, "connecting") != 0, figures,
+                        sizeof figures);
     fprintf((FILE *)user, "xsock: live socket %" PRIu64 " %s local=%s peer=%s age=%" PRIu64
-                          "ms site=%s\n",
+                          "ms site=%s%s\n",
             (uint64_t)info->handle, info->kind, info->local[0] ? info->local : "-",
-            info->peer[0] ? info->peer : "-", info->age_ms, info->site);
+            info->peer[0] ? info->peer : "-", info->age_ms, info->site, figures);
 }
 
 size_t xsock_report_live(FILE *out)
 {
     return xsock_foreach_live(out ? print_line : NULL, out);
+}
+
+size_t xsock__report_live_offline(FILE *out)
+{
+    g_ask_os = 0; /* the process is ending: it stays so */
+    return xsock_report_live(out);
 }

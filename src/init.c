@@ -18,6 +18,7 @@ static int os_up(void)
 int xsock_init(void)
 {
     int rc = XSOCK_OK;
+    xsock__env_once();
     xsock_os_lock(XSOCK_LOCK_INIT);
     if (g_refs == 0 && !g_implicit) rc = os_up();
     if (rc == XSOCK_OK) g_refs++;
@@ -28,6 +29,7 @@ int xsock_init(void)
 int xsock__ensure_init(void)
 {
     int rc = XSOCK_OK;
+    xsock__env_once();
     xsock_os_lock(XSOCK_LOCK_INIT);
     if (g_refs == 0 && !g_implicit) {
         rc = os_up();

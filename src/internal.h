@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 #include "xsock.h"
@@ -75,6 +76,15 @@ enum xsock_kind {
     XSOCK_KIND_ADOPTED
 };
 
+/* What one socket cost (socket_stats.c): written by the thread using the
+   socket, read by reports without a lock, hence relaxed atomics (plain
+   loads and stores on x86-64 and AArch64). */
+typedef struct xsock__counters {
+    atomic_uint_fast64_t os_calls, waits, wait_ns, sent, received;
+    atomic_uint_fast64_t connect_ns, handshake_ns; /* 0: none (1 ns when measured as 0) */
+    atomic_uint_fast64_t listener;                 /* accepted: listener handle + 1; 0: none */
+} xsock__counters;
+
 struct xsock {
     xsock_native handle;
     struct xsock *prev, *next; /* registry list, under XSOCK_LOCK_REGISTRY */
@@ -90,6 +100,7 @@ struct xsock {
     /* Tunnel bytes that came with the proxy's reply (tunnel.c only). */
     unsigned char *tunnel;
     size_t tunnel_off, tunnel_len;
+    xsock__counters ctr; /* per-socket counters (socket_stats.c) */
 };
 
 /* Close a socket the caller is giving up on (a losing or failed attempt):
@@ -130,6 +141,9 @@ void xsock__set_via(xsock *s, char *via);
    not touched. */
 void xsock__untrack(xsock *s);
 void xsock__set_kind(xsock *s, enum xsock_kind kind);
+/* xsock_report_live without any OS call, for a process that is ending
+   (the exit report in a DLL's detach); later reports stay so. */
+size_t xsock__report_live_offline(FILE *out);
 
 /* ---- Background threads (trace.c) ------------------------------------------ */
 
@@ -145,5 +159,8 @@ void xsock__silence_background(void);
 
 /* Make sure the OS layer is up (Windows needs WSAStartup before anything). */
 int xsock__ensure_init(void);
+/* XSOCK_REPORT / XSOCK_TRACE, read once (env_report.c); init and every
+   constructor call it first. */
+void xsock__env_once(void);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "socket_stats.h"
 
 
 /* A name listens on its first IPv4 address when it has one, else on its
@@ -91,10 +92,14 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
     xsock_native h;
     xsock_addr peer;
     int waited = 0;
+    XSOCK__WINDOW_BEGIN(); /* the accept calls and their waits are the listener's */
     for (;;) {
         /* a slot only for the call that makes a socket: a waiting accept
            holds none, and at the limit the connection stays queued */
-        if ((rc = xsock__reserve()) != XSOCK_OK) return rc;
+        if ((rc = xsock__reserve()) != XSOCK_OK) {
+            XSOCK__WINDOW_END(l);
+            return rc;
+        }
         rc = xsock_os_accept(l->handle, &h, &peer);
         if (rc == XSOCK_OK) break;
         xsock__unreserve();
@@ -108,11 +113,15 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
             waited = 1;
             if (rc == XSOCK_OK) continue;
         }
+        XSOCK__WINDOW_END(l);
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
             return xsock__fail_msg(rc, "accept on %s", where);
         return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
     }
-    return xsock__track(h, XSOCK_KIND_ACCEPTED, site, NULL, &peer, out);
+    XSOCK__WINDOW_END(l);
+    rc = xsock__track(h, XSOCK_KIND_ACCEPTED, site, NULL, &peer, out);
+    if (rc == XSOCK_OK) xsock__stats_accepted(*out, l);
+    return rc;
 }
 
 int xsock_accept(xsock *l, xsock **out, int timeout_ms)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "xsock.h"
+#include "xsock_os.h"
 
 #ifdef __GNUC__
 #define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -49,5 +50,19 @@ extern _Thread_local uint64_t xsock__thread_os_calls;
 #define XSOCK_COUNT_OS_CALL()                                                 \
     (xsock__thread_os_calls++,                                                \
      atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
+
+/* ---- Waits (socket_stats.c) --------------------------------------------------- */
+
+/* Every wait a backend makes (poll, WSAPoll, select) counts for the
+   calling thread: waits and nanoseconds, which the core gives to the
+   socket the call was for.  Two clock reads per wait, a system call anyway. */
+extern _Thread_local uint64_t xsock__thread_waits;
+extern _Thread_local uint64_t xsock__thread_wait_ns;
+
+static inline void xsock__note_wait(uint64_t start_ns)
+{
+    xsock__thread_waits++;
+    xsock__thread_wait_ns += xsock_os_monotonic_ns() - start_ns;
+}
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "socket_stats.h"
 
 static int check_sock(const xsock *s, const char *what)
 {
@@ -59,15 +60,23 @@ static int dead_result(const xsock *s)
 static ptrdiff_t send_io(xsock *s, void *buf, size_t len)
 {
     if (s->dead) return dead_result(s);
-    return os_io_result(s, xsock_os_send(s->handle, buf, len));
+    ptrdiff_t n = os_io_result(s, xsock_os_send(s->handle, buf, len));
+    xsock__count_sent(s, n);
+    return n;
 }
 
 /* Bytes that came in with a proxy's reply are the stream's first bytes. */
 static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
 {
-    if (xsock__tunnel_held(s)) return (ptrdiff_t)xsock__tunnel_take(s, buf, len);
+    if (xsock__tunnel_held(s)) {
+        ptrdiff_t n = (ptrdiff_t)xsock__tunnel_take(s, buf, len);
+        xsock__count_received(s, n);
+        return n;
+    }
     if (s->dead) return dead_result(s);
-    return os_io_result(s, xsock_os_recv(s->handle, buf, len));
+    ptrdiff_t n = os_io_result(s, xsock_os_recv(s->handle, buf, len));
+    xsock__count_received(s, n);
+    return n;
 }
 
 /* One transfer of at least one byte (or EOF) within the deadline.  A wait
@@ -95,8 +104,11 @@ ptrdiff_t xsock_send(xsock *s, const void *buf, size_t len, int timeout_ms)
     if (len == 0) return 0;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    return transfer_once(s, send_io, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d, timeout_ms == 0,
-                         "send to");
+    XSOCK__WINDOW_BEGIN();
+    ptrdiff_t n = transfer_once(s, send_io, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d,
+                                timeout_ms == 0, "send to");
+    XSOCK__WINDOW_END(s);
+    return n;
 }
 
 ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
@@ -106,8 +118,10 @@ ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
     if (len == 0) return 0;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    return transfer_once(s, recv_io, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0,
-                         "recv from");
+    XSOCK__WINDOW_BEGIN();
+    ptrdiff_t n = transfer_once(s, recv_io, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0, "recv from");
+    XSOCK__WINDOW_END(s);
+    return n;
 }
 
 /* Every failure says how far it got, and *done always holds the count
@@ -121,6 +135,7 @@ static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
     if (rc != XSOCK_OK) return rc;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
+    XSOCK__WINDOW_BEGIN();
     while (done < len) {
         ptrdiff_t n = transfer_once(s, io, events, buf + done, len - done, &d, timeout_ms == 0,
                                     what);
@@ -136,6 +151,7 @@ static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
         done += (size_t)n;
         if (done_out) *done_out = done;
     }
+    XSOCK__WINDOW_END(s);
     if (rc < 0 && rc != XSOCK_ECLOSED) xsock__detail_append(" after %zu of %zu bytes", done, len);
     return rc;
 }
@@ -173,7 +189,9 @@ int xsock_shutdown(xsock *s, int how)
     if (rc != XSOCK_OK) return rc;
     if (how != XSOCK_SHUT_RD && how != XSOCK_SHUT_WR && how != XSOCK_SHUT_RDWR)
         return xsock__fail_msg(XSOCK_EINVAL, "shutdown: how %d", how);
+    XSOCK__WINDOW_BEGIN();
     rc = xsock_os_shutdown(s->handle, how);
+    XSOCK__WINDOW_END(s);
     return rc == XSOCK_OK ? rc : io_fail(s, rc, "shutdown of");
 }
 
@@ -209,9 +227,13 @@ static int addr_string(const xsock *s, char *buf, size_t len, int local)
         a = s->local;
     else if (!local && s->has_peer)
         a = s->peer;
-    else if ((rc = local ? xsock_os_local_addr(s->handle, &a) : xsock_os_peer_addr(s->handle, &a)) !=
-             XSOCK_OK)
-        return xsock__fail(rc, xsock__os_error(), "%s", local ? "getsockname" : "getpeername");
+    else {
+        XSOCK__WINDOW_BEGIN();
+        rc = local ? xsock_os_local_addr(s->handle, &a) : xsock_os_peer_addr(s->handle, &a);
+        XSOCK__WINDOW_END(s);
+        if (rc != XSOCK_OK)
+            return xsock__fail(rc, xsock__os_error(), "%s", local ? "getsockname" : "getpeername");
+    }
     if (xsock_addr_format(&a, buf, len) != XSOCK_OK)
         return xsock__fail_msg(XSOCK_EINVAL, "address buffer of %zu bytes is too small", len);
     return XSOCK_OK;
@@ -233,7 +255,9 @@ int xsock_local_port(const xsock *s)
     int rc = check_sock(s, "local port");
     if (rc != XSOCK_OK) return rc;
     if (s->has_local) return s->local.port;
+    XSOCK__WINDOW_BEGIN();
     rc = xsock_os_local_addr(s->handle, &a);
+    XSOCK__WINDOW_END(s);
     if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "getsockname");
     return a.port;
 }
@@ -242,7 +266,9 @@ int xsock_set_nodelay(xsock *s, int on)
 {
     int rc = check_sock(s, "set_nodelay");
     if (rc != XSOCK_OK) return rc;
+    XSOCK__WINDOW_BEGIN();
     rc = xsock_os_set_nodelay(s->handle, on != 0);
+    XSOCK__WINDOW_END(s);
     return rc == XSOCK_OK ? rc : xsock__fail(rc, xsock__os_error(), "setsockopt TCP_NODELAY");
 }
 
@@ -252,7 +278,9 @@ int xsock_set_keepalive(xsock *s, int on, int idle_s)
     if (rc != XSOCK_OK) return rc;
     if (on && idle_s < 0)
         return xsock__fail_msg(XSOCK_EINVAL, "keepalive idle %d s (must be >= 0)", idle_s);
+    XSOCK__WINDOW_BEGIN();
     rc = xsock_os_set_keepalive(s->handle, on != 0, idle_s);
+    XSOCK__WINDOW_END(s);
     return rc == XSOCK_OK ? rc : xsock__fail(rc, xsock__os_error(), "setsockopt keepalive");
 }
 
@@ -347,6 +375,7 @@ static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int
     if (buffered) timeout_ms = 0;
     xsock_deadline d;
     xsock__deadline_start(&d, timeout_ms);
+    XSOCK__WINDOW_BEGIN();
     int rc;
     for (;;) {
         rc = xsock_os_poll(ents, used, xsock__deadline_left_ms(&d));
@@ -361,6 +390,9 @@ static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int
             break;
         }
     }
+    /* a poll of several sockets is a call and a wait on each of them */
+    for (size_t i = 0; i < n; i++)
+        if (fds[i].sock) XSOCK__WINDOW_END(fds[i].sock);
     if (rc >= 0) {
         rc = 0;
         k = 0;

@@ -88,6 +88,26 @@ int xsock_os_set_keepalive(xsock_native h, int on, int idle_s);
 int xsock_os_adopt(xsock_native h, int *listening, int *was_blocking);
 int xsock_os_set_blocking(xsock_native h, int blocking);
 
+/* ---- Kernel-side figures, on demand (posix_stats.c, win_stats.c) --------- */
+
+/* What the OS knows about one socket; -1 (state NULL) where it cannot tell.
+   Never called on the data path: reports and xsock_socket_stats only. */
+typedef struct xsock_os_kstats {
+    int64_t sndbuf, rcvbuf;   /* SO_SNDBUF, SO_RCVBUF */
+    int64_t unsent, unread;   /* SIOCOUTQ / SIOCINQ; FIONREAD */
+    const char *state;        /* "ESTABLISHED", ...: static; NULL unknown */
+    int64_t rtt_us, rttvar_us, retransmits, cwnd_bytes, mss;
+} xsock_os_kstats;
+
+/* Fill *out (set to "unknown" first by the backend); every OS call through
+   the syscall table.  XSOCK_OK even when some figures stay unknown. */
+int xsock_os_socket_stats(xsock_native h, xsock_os_kstats *out);
+
+/* 1 when the process is past the point where OS calls are safe: Windows
+   calls a DLL's exit handlers from its detach during ExitProcess, when
+   Winsock may be gone (RtlDllShutdownInProgress).  0 on POSIX. */
+int xsock_os_process_exiting(void);
+
 /* ---- Waiting ------------------------------------------------------------- */
 
 /* Ask for XSOCK_OS_WAIT_CONNECT on a socket with a connect in progress:

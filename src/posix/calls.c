@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../os_hooks.h"
@@ -38,6 +39,7 @@ enum {
     PX_GETPEERNAME,
     PX_GETADDRINFO,
     PX_FCNTL,
+    PX_IOCTL,
     PX_COUNT
 };
 
@@ -57,6 +59,7 @@ typedef int (*getname_fn)(int, struct sockaddr *, socklen_t *);
 typedef int (*getaddrinfo_fn)(const char *, const char *, const struct addrinfo *,
                               struct addrinfo **);
 typedef int (*fcntl_fn)(int, int, int);
+typedef int (*ioctl_fn)(int, unsigned long, int *);
 
 /* accept4 and fcntl do not have the table's uniform shape; these adapters do. */
 static int accept_default(int fd, struct sockaddr *sa, socklen_t *len)
@@ -71,6 +74,12 @@ static int accept_default(int fd, struct sockaddr *sa, socklen_t *len)
 static int fcntl_default(int fd, int cmd, int arg)
 {
     return fcntl(fd, cmd, arg);
+}
+
+/* ioctl is variadic; the library only asks for int-sized answers. */
+static int ioctl_default(int fd, unsigned long req, int *arg)
+{
+    return ioctl(fd, req, arg);
 }
 
 /* ---- Failing twins: fail when their fault is due, else do the real call -- */
@@ -104,6 +113,7 @@ PX_FAULT_TWIN(PX_GETSOCKNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa,
 PX_FAULT_TWIN(PX_GETPEERNAME, getname_fn, int, -1, (int fd, struct sockaddr *sa, socklen_t *l),
               (fd, sa, l))
 PX_FAULT_TWIN(PX_FCNTL, fcntl_fn, int, -1, (int fd, int c, int a), (fd, c, a))
+PX_FAULT_TWIN(PX_IOCTL, ioctl_fn, int, -1, (int fd, unsigned long r, int *a), (fd, r, a))
 
 /* An interrupted connect has been made: the SYN is out and the connect
    goes on in the background, the call only reports EINTR.  Any other
@@ -193,6 +203,7 @@ xsock_syscall xsock__syscalls[PX_COUNT] = {
     PX_ENTRY(PX_GETPEERNAME, "getpeername", "getpeername", getpeername),
     PX_ENTRY(PX_GETADDRINFO, "getaddrinfo", "resolve", getaddrinfo),
     PX_ENTRY(PX_FCNTL, "fcntl", "fcntl", fcntl_default),
+    PX_ENTRY(PX_IOCTL, "ioctl", "ioctl", ioctl_default),
 };
 const size_t xsock__syscall_count = PX_COUNT;
 
@@ -307,6 +318,11 @@ int xsock__px_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 int xsock__px_fcntl(int fd, int cmd, int arg)
 {
     PX_CALL(PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0, (fd, cmd, arg));
+}
+
+int xsock__px_ioctl_int(int fd, unsigned long req, int *arg)
+{
+    PX_CALL(PX_IOCTL, ioctl_fn, int, "ioctl", FD(fd), r_ < 0, (fd, req, arg));
 }
 
 /* getaddrinfo reports through its result, not errno; an interrupted one

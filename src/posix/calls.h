@@ -25,6 +25,7 @@ int xsock__px_getaddrinfo(const char *node, const char *service, const struct ad
                    struct addrinfo **res);
 void xsock__px_freeaddrinfo(struct addrinfo *res);
 int xsock__px_fcntl(int fd, int cmd, int arg);
+int xsock__px_ioctl_int(int fd, unsigned long req, int *arg); /* "ioctl", an int-sized answer */
 
 /* Record a failed call's errno for xsock_last_os_error and map it. */
 int xsock__px_fail(void);

@@ -38,7 +38,9 @@ int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms)
         fds[i].events = to_native(ents[i].events);
         fds[i].revents = 0;
     }
+    uint64_t t0 = xsock_os_monotonic_ns();
     int r = xsock__px_poll(fds, (nfds_t)n, timeout_ms);
+    xsock__note_wait(t0);
     int rc = r >= 0 ? r : xsock__px_fail();
     for (size_t i = 0; r > 0 && i < n; i++) ents[i].revents = from_native(fds[i].revents);
     if (fds != stack) free(fds);

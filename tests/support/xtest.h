@@ -90,4 +90,12 @@ void xt_sleep_ms(int ms);
 /* Set (value non-NULL) or remove an environment variable. */
 void xt_setenv(const char *name, const char *value);
 
+/* Run `exe` (one optional argument `arg`, NULL: none) with the extra
+   environment `env` ("NAME=VALUE" strings, NULL-terminated, may be NULL)
+   and its stderr written to the file `stderr_path`; its stdout is ours.
+   Returns its exit status, or -1 if it could not be run (platform_*.c). */
+int xt_run_child(const char *exe, const char *arg, const char *const *env, const char *stderr_path);
+/* `name` in the directory of `argv0` (a program next to the test's). */
+void xt_sibling_path(const char *argv0, const char *name, char *buf, size_t len);
+
 #endif
