@@ -129,6 +129,15 @@ XSOCK_API int xsock_set_keepalive(xsock *s, int on, int idle_s);
 XSOCK_API xsock_native xsock_native_handle(const xsock *s);
 XSOCK_API int xsock_adopt(xsock **out, xsock_native h);
 XSOCK_API xsock_native xsock_release(xsock *s);
+/* xsock_release gives an adopted handle back in the mode it had at adopt
+   where the OS can tell (POSIX); Winsock cannot report a socket's mode, so
+   on Windows an adopted handle comes back blocking, and any other handle
+   as the library keeps it (nonblocking).  xsock_release_ex sets the mode
+   the caller names: nonblocking != 0 gives it back nonblocking (an event
+   loop that lent its socket), 0 blocking.  Same refusals as
+   xsock_release; if the mode cannot be set, XSOCK_INVALID_NATIVE and the
+   socket stays open and the library's. */
+XSOCK_API xsock_native xsock_release_ex(xsock *s, int nonblocking);
 
 #define XSOCK_POLLIN 0x01
 #define XSOCK_POLLOUT 0x04
@@ -201,6 +210,12 @@ XSOCK_API long xsock_os_handle_count(void);
 
 /* ---- Tracing ----------------------------------------------------------- */
 
+/* A call that makes a socket (socket, WSASocketW, accept) reports the new
+   socket as `handle` when it succeeds (accept: the listener when it
+   fails), and as `result` too when it fits in a long.  On 64-bit Windows a
+   SOCKET is 64 bits and a long 32: there `handle` is the authoritative
+   value, and `result` is LONG_MAX for a SOCKET above it (never a
+   truncated value, which could name another socket). */
 typedef struct xsock_trace_event {
     const char *call;
     xsock_native handle;

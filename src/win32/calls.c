@@ -5,6 +5,7 @@
    inject the same faults on both OSes. */
 #include "calls.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "../internal.h"
@@ -211,28 +212,43 @@ const size_t xsock__syscall_count = W_COUNT;
 #define W_TRACING() atomic_load_explicit(&xsock__tracing, memory_order_relaxed)
 
 /* Count the call; with tracing off that and one branch is all.  `failed`,
-   `handle` and `oserr` may use r_, the call's result.  The error is put
-   back after the hook, which may itself touch the thread's last error. */
-#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, args)          \
+   `handle`, `result` and `oserr` may use r_, the call's result.  The error
+   is put back after the hook, which may itself touch the thread's last
+   error. */
+#define W_CALL_R(idx, fn_t, ret, name, handle, result, failed, oserr, args)  \
     XSOCK_COUNT_OS_CALL();                                                  \
     if (XSOCK_LIKELY(!W_TRACING())) return XSOCK_SYSCALL(idx, fn_t) args;   \
     uint64_t t0_ = xsock_os_monotonic_ns();                                 \
     ret r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
     int e_ = (failed) ? (int)(oserr) : 0;                                   \
-    xsock__trace_emit(name, (handle), (long)r_, e_, t0_);                   \
+    xsock__trace_emit(name, (handle), (result), e_, t0_);                   \
     if (e_) WSASetLastError(e_);                                            \
     return r_
 
+#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, args) \
+    W_CALL_R(idx, fn_t, ret, name, handle, (long)r_, failed, oserr, args)
+
 #define W_CALL(idx, fn_t, ret, name, handle, failed, args) \
     W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), args)
+
+/* The trace result of a call that returns a SOCKET.  A SOCKET is a
+   UINT_PTR, 64 bits on Win64 where long is 32: the event's handle field
+   carries the SOCKET whole, and the result is the same value when it fits
+   in a long (INVALID_SOCKET is -1), else LONG_MAX (still "succeeded";
+   never a truncated value that names another socket). */
+static long socket_result(SOCKET s)
+{
+    if (s == INVALID_SOCKET) return -1;
+    return s <= (SOCKET)LONG_MAX ? (long)s : LONG_MAX;
+}
 
 #define H(s) ((xsock_native)(s))
 
 SOCKET w32_WSASocketW(int af, int type, int protocol, DWORD flags)
 {
-    W_CALL(W_SOCKET, socket_fn, SOCKET, "WSASocketW",
-           r_ == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(r_), r_ == INVALID_SOCKET,
-           (af, type, protocol, NULL, 0, flags));
+    W_CALL_R(W_SOCKET, socket_fn, SOCKET, "WSASocketW",
+             r_ == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(r_), socket_result(r_),
+             r_ == INVALID_SOCKET, WSAGetLastError(), (af, type, protocol, NULL, 0, flags));
 }
 
 int w32_connect(SOCKET s, const struct sockaddr *sa, int len)
@@ -293,7 +309,9 @@ int w32_listen(SOCKET s, int backlog)
 
 SOCKET w32_accept(SOCKET s, struct sockaddr *sa, int *len)
 {
-    W_CALL(W_ACCEPT, accept_fn, SOCKET, "accept", H(s), r_ == INVALID_SOCKET, (s, sa, len));
+    /* the accepted socket is the event's handle (the listener on failure) */
+    W_CALL_R(W_ACCEPT, accept_fn, SOCKET, "accept", r_ == INVALID_SOCKET ? H(s) : H(r_),
+             socket_result(r_), r_ == INVALID_SOCKET, WSAGetLastError(), (s, sa, len));
 }
 
 int w32_send(SOCKET s, const char *buf, int len, int flags)
