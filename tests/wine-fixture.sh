@@ -7,7 +7,8 @@
 #                           if it is new, start the persistent server
 #   wine-fixture.sh stop    stop it and wait until it is gone
 #
-# WINEPREFIX must be set.  "Gone" means no process is left in the server's
+# WINEPREFIX must be set; WINEARCH (win32 for the 32-bit build, which a
+# 64-bit prefix cannot run) matters when the prefix is made.  "Gone" means no process is left in the server's
 # directory (/tmp/wine-XXXXXX/server-DEV-INODE of the prefix): `wineserver
 # -k` returns before the server has exited, and a test that reaches a
 # server on its way out fails with "wineserver crashed" (seen in back-to-
