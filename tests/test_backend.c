@@ -303,12 +303,13 @@ int main(void)
 {
     xt_crash_guard();
     const struct CMUnitTest tests[] = {
+        /* first: the process's first loopback connect asks, under Wine */
+        cmocka_unit_test(refused_initial_rto_is_asked_once),
         cmocka_unit_test(sockets_are_not_inheritable),
         cmocka_unit_test(refused_loopback_connect_is_fast),
         cmocka_unit_test(connects_wait_in_select_with_an_except_set),
         cmocka_unit_test(other_waits_use_valid_wsapoll_events),
         cmocka_unit_test(peer_close_polls_readable),
-        cmocka_unit_test(refused_initial_rto_is_asked_once),
         cmocka_unit_test(access_denied_is_no_address_in_use),
         cmocka_unit_test(busy_port_is_address_in_use),
         cmocka_unit_test(dead_connection_and_busy_codes),
