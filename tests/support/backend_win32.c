@@ -3,7 +3,6 @@
 #include <winsock2.h>
 #include <windows.h>
 
-#include <limits.h>
 #include <string.h>
 
 #include "xbackend.h"
@@ -136,10 +135,13 @@ void xt_os_fail_stop(void)
 
 xsock_native xt_big_handle(void)
 {
-    /* above LONG_MAX: 2^32 + 0x40 on Win64 (a long would keep 0x40, another
-       socket's plausible value), 2^31 + 0x40 on 32-bit Windows */
-    return sizeof(SOCKET) > sizeof(long) ? (xsock_native)(((uint64_t)1 << 32) | 0x40)
-                                         : (xsock_native)((unsigned long)LONG_MAX + 0x41u);
+    /* above LONG_MAX: 2^32 + 0xC0000040 on Win64 (a long keeps 0xC0000040,
+       a negative "failure"), 0xC0000040 on 32-bit Windows.  The library
+       then calls ioctlsocket and closesocket on it: Wine passes a handle's
+       low 32 bits to its server, and 0xC0000040 names no handle there (a
+       small value could name one of the test's own handles and close it). */
+    return sizeof(SOCKET) > 4 ? (xsock_native)(((uint64_t)1 << 32) | 0xC0000040u)
+                              : (xsock_native)0xC0000040u;
 }
 
 static SOCKET fake_value;

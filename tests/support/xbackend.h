@@ -45,7 +45,7 @@ void xt_os_fail_stop(void);
 /* The next WSASocketW / accept (Winsock only) returns `fake` as its
    SOCKET without reaching the OS (the library then fails on it and
    closes it).  A handle above LONG_MAX for the trace checks: 0 where a
-   SOCKET cannot exceed it (never on Windows, whose SOCKET is unsigned). */
+   SOCKET cannot exceed it (POSIX). */
 xsock_native xt_big_handle(void);
 int xt_fake_socket(const char *call, xsock_native fake);
 void xt_fake_socket_stop(void);
