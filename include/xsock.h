@@ -472,6 +472,20 @@ XSOCK_API int xsock_adopt(xsock **out, xsock_native h);
  * stays open and owned by the library: read them first).
  */
 XSOCK_API xsock_native xsock_release(xsock *s);
+/**
+ * @brief xsock_release() that gives the handle back in the mode the caller
+ * names: @p nonblocking != 0 nonblocking (an event loop that lent its
+ * socket), 0 blocking.
+ *
+ * xsock_release() gives an adopted handle back in the mode it had at adopt
+ * where the OS can tell (POSIX); Winsock cannot report a socket's mode, so
+ * on Windows an adopted handle comes back blocking, and any other handle as
+ * the library keeps it (nonblocking).  This call says which, on every OS.
+ * @return The handle; #XSOCK_INVALID_NATIVE for the refusals of
+ * xsock_release(), and when the mode cannot be set (the socket then stays
+ * open and the library's).
+ */
+XSOCK_API xsock_native xsock_release_ex(xsock *s, int nonblocking);
 
 /** @name xsock_poll() events
  * @{ */
@@ -786,7 +800,16 @@ XSOCK_API int xsock_socket_stats(const xsock *s, struct xsock_socket_stats *out)
 
 /* ---- Tracing ----------------------------------------------------------- */
 
-/** @brief One OS call the library made. */
+/**
+ * @brief One OS call the library made.
+ *
+ * A call that makes a socket (socket, WSASocketW, accept) reports the new
+ * socket as @c handle when it succeeds (accept: the listener when it
+ * fails), and as @c result too when it fits in a long.  On 64-bit Windows a
+ * SOCKET is 64 bits and a long 32: there @c handle is the authoritative
+ * value, and @c result is LONG_MAX for a SOCKET above it (never a
+ * truncated value, which could name another socket).
+ */
 typedef struct xsock_trace_event {
     const char *call;     /**< "socket", "connect", "poll", "WSAPoll", "getsockopt", "close", ... */
     xsock_native handle;  /**< the socket, or XSOCK_INVALID_NATIVE for calls on several or none */

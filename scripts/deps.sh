@@ -16,8 +16,9 @@ PACKAGES=(
   doxygen
   # sanitizers, fuzzing, leak and descriptor checks
   clang libclang-rt-14-dev valgrind strace
-  # the Windows build and its test run under Wine
-  mingw-w64 wine wine64 dpkg-dev
+  # the Windows build and its test run under Wine (64- and 32-bit loaders;
+  # wine32 is an i386 package: multiarch is enabled below)
+  mingw-w64 wine wine64 wine32:i386 dpkg-dev
   # network namespaces for multi-address tests
   iproute2 util-linux procps
   # real proxy servers for the proxy tests
@@ -44,6 +45,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# wine32:i386 runs the 32-bit Windows tests; it needs the i386 architecture
+if [ "$(dpkg --print-architecture)" = amd64 ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+  dpkg --add-architecture i386
+fi
 apt-get update -qq
 # The proxy packages' postinst scripts would start system daemons on their
 # default ports; the tests start their own instances on loopback instead.

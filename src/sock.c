@@ -325,7 +325,8 @@ int xsock_adopt_at(xsock **out, xsock_native h, const char *where)
     return adopt(out, h, site);
 }
 
-xsock_native xsock_release(xsock *s)
+/* mode: 1 nonblocking, 0 blocking, -1 as the handle came (adopt) */
+static xsock_native release(xsock *s, int mode)
 {
     if (!s) return XSOCK_INVALID_NATIVE;
     size_t held = xsock_buffered(s);
@@ -335,10 +336,30 @@ xsock_native xsock_release(xsock *s)
         return XSOCK_INVALID_NATIVE;
     }
     xsock_native h = s->handle;
-    /* an adopted handle goes back in the mode it came in */
-    if (s->adopted_was_blocking) xsock_os_set_blocking(h, 1);
+    if (mode >= 0) {
+        /* the mode the caller asked for, or the socket stays the library's */
+        int rc = xsock_os_set_blocking(h, !mode);
+        if (rc != XSOCK_OK) {
+            xsock__fail(rc, xsock__os_error(), "release: set %s mode",
+                        mode ? "nonblocking" : "blocking");
+            return XSOCK_INVALID_NATIVE;
+        }
+    } else if (s->adopted_was_blocking) {
+        /* an adopted handle goes back in the mode it came in */
+        xsock_os_set_blocking(h, 1);
+    }
     xsock__untrack(s);
     return h;
+}
+
+xsock_native xsock_release(xsock *s)
+{
+    return release(s, -1);
+}
+
+xsock_native xsock_release_ex(xsock *s, int nonblocking)
+{
+    return release(s, nonblocking != 0);
 }
 
 #define POLL_STACK 16

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The trace hook: one event per OS call, exactly the calls expected, and
    os_calls counting the same calls whether tracing is on or off. */
+#include <limits.h>
 #include <string.h>
 
-#include "xtest.h"
+#include "xbackend.h"
 
 static uint64_t os_calls(void)
 {
@@ -195,6 +196,72 @@ static void report_runs_hooks_outside_the_lock(void **state)
     xsock_close(a);
 }
 
+static int find_call(const xt_trace *t, const char *name)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->calls[i], name) == 0) return i;
+    return -1;
+}
+
+/* A call that makes a socket reports it whole: `handle` is the new socket
+   (for accept too, not the listener) and `result` is it when it fits in a
+   long.  A SOCKET above LONG_MAX (64 bits on Win64, where long has 32) is
+   injected on Windows: the handle field carries it, the result is
+   LONG_MAX, never a truncated value naming some other socket. */
+static void new_sockets_are_traced_whole(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = NULL, *a = NULL;
+    xt_trace t;
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_OK);
+    xt_trace_start(&t);
+    assert_int_equal(xsock_accept(l, &a, 2000), XSOCK_OK);
+    xt_trace_stop();
+    int i = find_call(&t, xt_is_win32() ? "accept" : "accept4");
+    if (i < 0) i = find_call(&t, "accept");
+    assert_true(i >= 0);
+    print_message("accept: handle %llu result %ld (listener %llu, accepted %llu)\n",
+                  (unsigned long long)t.handles[i], t.results[i],
+                  (unsigned long long)xsock_native_handle(l),
+                  (unsigned long long)xsock_native_handle(a));
+    assert_true(t.handles[i] == xsock_native_handle(a));
+    assert_true(t.results[i] == (long)xsock_native_handle(a));
+    xsock_close(a);
+    xsock_close(c);
+
+    xsock_native big = xt_big_handle();
+    if (big) {
+        xsock *none = NULL;
+        assert_true(xt_fake_socket("WSASocketW", big));
+        xt_trace_start(&t);
+        int rc = xsock_connect(&none, "127.0.0.1", xt_port(l), 1000);
+        xt_trace_stop();
+        xt_fake_socket_stop();
+        assert_int_not_equal(rc, XSOCK_OK); /* the fake is no socket */
+        assert_string_equal(t.calls[0], "WSASocketW");
+        print_message("WSASocketW of 0x%llx: handle 0x%llx result %ld (LONG_MAX %ld)\n",
+                      (unsigned long long)big, (unsigned long long)t.handles[0], t.results[0],
+                      (long)LONG_MAX);
+        assert_true(t.handles[0] == big);
+        assert_true(t.results[0] == LONG_MAX);
+        assert_int_equal(t.errors[0], 0);
+
+        assert_true(xt_fake_socket("accept", big));
+        xt_trace_start(&t);
+        rc = xsock_accept(l, &none, 0);
+        xt_trace_stop();
+        xt_fake_socket_stop();
+        assert_int_not_equal(rc, XSOCK_OK);
+        i = find_call(&t, "accept");
+        assert_true(i >= 0);
+        print_message("accept of 0x%llx: handle 0x%llx result %ld\n", (unsigned long long)big,
+                      (unsigned long long)t.handles[i], t.results[i]);
+        assert_true(t.handles[i] == big);
+        assert_true(t.results[i] == LONG_MAX);
+    }
+    xsock_close(l);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -206,6 +273,7 @@ int main(void)
         cmocka_unit_test(off_means_no_events_but_counted),
         cmocka_unit_test(durations_are_measured),
         cmocka_unit_test(report_runs_hooks_outside_the_lock),
+        cmocka_unit_test(new_sockets_are_traced_whole),
     };
     return XT_RUN(tests);
 }

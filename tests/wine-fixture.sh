@@ -8,7 +8,8 @@
 #                           if it is new, start the persistent server
 #   wine-fixture.sh stop    stop it and wait until it is gone
 #
-# WINEPREFIX must be set.  "Gone" means no process is left in the server's
+# WINEPREFIX must be set; WINEARCH (win32 for the 32-bit build, which a
+# 64-bit prefix cannot run) matters when the prefix is made.  "Gone" means no process is left in the server's
 # directory (/tmp/wine-XXXXXX/server-DEV-INODE of the prefix): `wineserver
 # -k` returns before the server has exited, and a test that reaches a
 # server on its way out fails with "wineserver crashed" (seen in back-to-
@@ -62,12 +63,29 @@ start_once() {
     return 1
 }
 
+# A prefix that cannot run anything is made again, when it is one of ours
+# (build/*/wineprefix): one made before wine32:i386 was installed ("could
+# not load kernel32.dll", toolchain notes), or of the other architecture
+# than WINEARCH asks.
+broken_prefix() {
+    case $WINEPREFIX in */wineprefix) ;; *) return 1 ;; esac
+    grep -Eqi 'kernel32\.dll|WINEARCH|64-bit installation|32-bit installation' "$WINEPREFIX/../wine-fixture.log" 2>/dev/null
+}
+
 case ${1:-} in
 start)
     # Once in a few dozen back-to-back runs the first process after a
     # restart met a server that was not there: Wine's start-up, not a
     # test, so the fixture (never a test) tries once more, loudly.
-    start_once || { echo "wine-fixture: starting again" >&2; start_once; }
+    start_once && exit 0
+    if broken_prefix; then
+        echo "wine-fixture: $WINEPREFIX cannot run programs: making it again" >&2
+        stop
+        rm -rf "$WINEPREFIX"
+    else
+        echo "wine-fixture: starting again" >&2
+    fi
+    start_once
     ;;
 stop)
     stop

@@ -282,7 +282,10 @@ int xsock__px_listen(int fd, int backlog)
 
 int xsock__px_accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
-    PX_CALL(PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, FD(fd), r_ < 0, (fd, sa, len));
+    /* a call that makes a socket reports it as the handle (the listener
+       when it fails), as socket() does */
+    PX_CALL(PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, r_ < 0 ? FD(fd) : FD(r_), r_ < 0,
+            (fd, sa, len));
 }
 
 ssize_t xsock__px_send(int fd, const void *buf, size_t len, int flags)

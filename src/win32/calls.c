@@ -6,6 +6,7 @@
    inject the same faults on both OSes. */
 #include "calls.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "../os_hooks.h"
@@ -227,38 +228,52 @@ const size_t xsock__syscall_count = W_COUNT;
 #define W_TRACING() atomic_load_explicit(&xsock__tracing, memory_order_relaxed)
 
 /* Count the call; with tracing off that and one branch is all.  `failed`,
-   `handle` and `oserr` may use r_, the call's result.  The error is put
-   back after the hook, which may itself touch the thread's last error.
-   An interrupted call (WSAEINTR) is made again when `retry`, as on POSIX;
-   connect, the waits and closesocket are not retried. */
-#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, retry, args)    \
-    for (;;) {                                                              \
-        XSOCK_COUNT_OS_CALL();                                              \
-        ret r_;                                                             \
-        if (XSOCK_LIKELY(!W_TRACING())) {                                   \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                             \
-        } else {                                                            \
-            uint64_t t0_ = xsock_os_monotonic_ns();                         \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                             \
-            int e_ = (failed) ? (int)(oserr) : 0;                           \
-            xsock__trace_emit(name, (handle), (long)r_, e_, t0_);           \
-            if (e_) WSASetLastError(e_);                                    \
-        }                                                                   \
-        if (!(retry) || !(failed) || WSAGetLastError() != WSAEINTR) return r_; \
+   `handle`, `result` and `oserr` may use r_, the call's result.  The error
+   is put back after the hook, which may itself touch the thread's last
+   error.  An interrupted call (WSAEINTR) is made again when `retry`, as on
+   POSIX; connect, the waits and closesocket are not retried. */
+#define W_CALL_R(idx, fn_t, ret, name, handle, result, failed, oserr, retry, args)   \
+    for (;;) {                                                                    \
+        XSOCK_COUNT_OS_CALL();                                                    \
+        ret r_;                                                                   \
+        if (XSOCK_LIKELY(!W_TRACING())) {                                         \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                   \
+        } else {                                                                  \
+            uint64_t t0_ = xsock_os_monotonic_ns();                               \
+            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                   \
+            int e_ = (failed) ? (int)(oserr) : 0;                                 \
+            xsock__trace_emit(name, (handle), (result), e_, t0_);                 \
+            if (e_) WSASetLastError(e_);                                          \
+        }                                                                         \
+        if (!(retry) || !(failed) || WSAGetLastError() != WSAEINTR) return r_;    \
     }
+
+#define W_CALL_E(idx, fn_t, ret, name, handle, failed, oserr, retry, args) \
+    W_CALL_R(idx, fn_t, ret, name, handle, (long)r_, failed, oserr, retry, args)
 
 #define W_CALL(idx, fn_t, ret, name, handle, failed, args) \
     W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), 1, args)
 #define W_CALL_ONCE(idx, fn_t, ret, name, handle, failed, args) \
     W_CALL_E(idx, fn_t, ret, name, handle, failed, WSAGetLastError(), 0, args)
 
+/* The trace result of a call that returns a SOCKET.  A SOCKET is a
+   UINT_PTR, 64 bits on Win64 where long is 32: the event's handle field
+   carries the SOCKET whole, and the result is the same value when it fits
+   in a long (INVALID_SOCKET is -1), else LONG_MAX (still "succeeded";
+   never a truncated value that names another socket). */
+static long socket_result(SOCKET s)
+{
+    if (s == INVALID_SOCKET) return -1;
+    return s <= (SOCKET)LONG_MAX ? (long)s : LONG_MAX;
+}
+
 #define H(s) ((xsock_native)(s))
 
 SOCKET xsock__w32_WSASocketW(int af, int type, int protocol, DWORD flags)
 {
-    W_CALL(W_SOCKET, socket_fn, SOCKET, "WSASocketW",
-           r_ == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(r_), r_ == INVALID_SOCKET,
-           (af, type, protocol, NULL, 0, flags));
+    W_CALL_R(W_SOCKET, socket_fn, SOCKET, "WSASocketW",
+             r_ == INVALID_SOCKET ? XSOCK_INVALID_NATIVE : H(r_), socket_result(r_),
+             r_ == INVALID_SOCKET, WSAGetLastError(), 1, (af, type, protocol, NULL, 0, flags));
 }
 
 int xsock__w32_connect(SOCKET s, const struct sockaddr *sa, int len)
@@ -319,7 +334,9 @@ int xsock__w32_listen(SOCKET s, int backlog)
 
 SOCKET xsock__w32_accept(SOCKET s, struct sockaddr *sa, int *len)
 {
-    W_CALL(W_ACCEPT, accept_fn, SOCKET, "accept", H(s), r_ == INVALID_SOCKET, (s, sa, len));
+    /* the accepted socket is the event's handle (the listener on failure) */
+    W_CALL_R(W_ACCEPT, accept_fn, SOCKET, "accept", r_ == INVALID_SOCKET ? H(s) : H(r_),
+             socket_result(r_), r_ == INVALID_SOCKET, WSAGetLastError(), 1, (s, sa, len));
 }
 
 int xsock__w32_send(SOCKET s, const char *buf, int len, int flags)

@@ -14,9 +14,12 @@
     X(WSA_NOT_ENOUGH_MEMORY, XSOCK_ENOMEM)        \
     X(WSAETIMEDOUT, XSOCK_ETIMEDOUT)              \
     X(WSAEWOULDBLOCK, XSOCK_EAGAIN)               \
-    /* a nonblocking connect reports WSAEWOULDBLOCK (socket.c) */ \
+    /* "a blocking call is in progress" (Winsock 1.1) on send/recv/accept: \
+       try again; never the internal in-progress code, which is only for  \
+       a connect under way (socket.c decides that from WSAEWOULDBLOCK) */ \
+    X(WSAEINPROGRESS, XSOCK_EAGAIN)               \
+    /* injected XSOCK__EINPROGRESS: what a nonblocking connect reports */ \
     X(WSAEWOULDBLOCK, XSOCK__EINPROGRESS)         \
-    X(WSAEINPROGRESS, XSOCK__EINPROGRESS)         \
     X(WSAECONNREFUSED, XSOCK_ECONNREFUSED)        \
     X(WSAECONNRESET, XSOCK_ECONNRESET)            \
     X(WSAENETRESET, XSOCK_ECONNRESET)             \
@@ -28,8 +31,9 @@
     X(WSAEHOSTUNREACH, XSOCK_EHOSTUNREACH)        \
     X(WSAEHOSTDOWN, XSOCK_EHOSTUNREACH)           \
     X(WSAEADDRINUSE, XSOCK_EADDRINUSE)            \
-    /* bind to a port another socket holds exclusively (SO_EXCLUSIVEADDRUSE) */ \
-    X(WSAEACCES, XSOCK_EADDRINUSE)                \
+    /* WSAEACCES is no row: outside bind it is a refusal by permission    \
+       (a firewall, a broadcast address), XSOCK_EOS with the OS code kept; \
+       a bind that gets it meets a port held exclusively (socket.c) */     \
     X(WSAEADDRNOTAVAIL, XSOCK_EADDRNOTAVAIL)      \
     X(WSAEAFNOSUPPORT, XSOCK_EAFNOSUPPORT)        \
     X(WSAEPFNOSUPPORT, XSOCK_EAFNOSUPPORT)        \

@@ -113,17 +113,30 @@ int xsock_os_socket(int family, xsock_native *out)
 
 /* A refused loopback connect takes about 2 s on Windows: the stack
    retransmits the SYN after the RST.  With no SYN retransmissions it fails
-   at once, as on POSIX (curl does the same).  Windows 8+ only; older
-   Windows and Wine reject it, which is harmless: their result is ignored. */
+   at once, as on POSIX (curl does the same).  Windows 8+ only: older
+   Windows and Wine refuse the command (Wine: WSAEOPNOTSUPP), which is
+   harmless, and is remembered for the whole process, so that later
+   connects skip the call (6 OS calls for a connect + close, not 7).  Only
+   "unknown command" is remembered; any other failure is this socket's. */
+enum { RTO_UNKNOWN, RTO_WORKS, RTO_UNSUPPORTED };
+static atomic_int g_initial_rto = RTO_UNKNOWN;
+
 static void no_syn_retries(SOCKET s)
 {
     TCP_INITIAL_RTO_PARAMETERS p;
     DWORD returned = 0;
+    if (atomic_load_explicit(&g_initial_rto, memory_order_relaxed) == RTO_UNSUPPORTED) return;
     int e = WSAGetLastError();
     memset(&p, 0, sizeof p);
     p.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
     p.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
-    xsock__w32_WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &returned);
+    if (xsock__w32_WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &returned) == 0) {
+        atomic_store_explicit(&g_initial_rto, RTO_WORKS, memory_order_relaxed);
+    } else {
+        int why = WSAGetLastError();
+        if (why == WSAEOPNOTSUPP || why == WSAEINVAL)
+            atomic_store_explicit(&g_initial_rto, RTO_UNSUPPORTED, memory_order_relaxed);
+    }
     WSASetLastError(e);
 }
 
@@ -134,9 +147,11 @@ int xsock_os_connect(xsock_native h, const xsock_addr *to)
     if (xsock_addr_is_loopback(to)) no_syn_retries(S(h));
     if (xsock__w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
     int rc = xsock__w32_fail();
-    /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows; an
-       interrupted one goes on too */
-    return rc == XSOCK_EAGAIN || rc == XSOCK__EINTR ? XSOCK__EINPROGRESS : rc;
+    /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows, and an
+       interrupted one goes on too; a WSAEINPROGRESS ("a blocking call is in
+       progress") started nothing */
+    if (xsock__os_error() == WSAEWOULDBLOCK || rc == XSOCK__EINTR) return XSOCK__EINPROGRESS;
+    return rc == XSOCK_EAGAIN ? XSOCK_EOS : rc;
 }
 
 int xsock_os_connect_result(xsock_native h)
@@ -151,11 +166,24 @@ int xsock_os_connect_result(xsock_native h)
     return rc == XSOCK__EINTR || rc == XSOCK__EINPROGRESS || rc == XSOCK_EAGAIN ? XSOCK_EOS : rc;
 }
 
+/* A failed bind.  Windows refuses a bind to a port that another socket
+   holds exclusively with WSAEACCES, not WSAEADDRINUSE ("DENIED" in
+   Microsoft's SO_EXCLUSIVEADDRUSE table: e.g. 127.0.0.1:P while another
+   socket listens on 0.0.0.0:P with SO_EXCLUSIVEADDRUSE, which every xsock
+   listener sets; Wine gives it for a port already listening), and for a
+   port in a range the system reserved (netsh "excludedportrange").  In
+   bind, and only there, it means "this port is taken". */
+static int bind_fail(void)
+{
+    int rc = xsock__w32_fail();
+    return xsock__os_error() == WSAEACCES ? XSOCK_EADDRINUSE : rc;
+}
+
 int xsock_os_bind(xsock_native h, const xsock_addr *local)
 {
     struct sockaddr_storage ss;
     int len = xsock__w32_to_sockaddr(local, &ss);
-    return xsock__w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : xsock__w32_fail();
+    return xsock__w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : bind_fail();
 }
 
 int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out)
@@ -172,7 +200,7 @@ int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_nat
     /* IPV6_V6ONLY defaults to on on Windows, off on Linux: always set it */
     if (rc == XSOCK_OK && at->family == XSOCK_AF_INET6)
         rc = set_int_opt(s, IPPROTO_IPV6, IPV6_V6ONLY, dual_stack ? 0 : 1);
-    if (rc == XSOCK_OK && xsock__w32_bind(s, (struct sockaddr *)&ss, len) != 0) rc = xsock__w32_fail();
+    if (rc == XSOCK_OK && xsock__w32_bind(s, (struct sockaddr *)&ss, len) != 0) rc = bind_fail();
     if (rc == XSOCK_OK && xsock__w32_listen(s, backlog) != 0) rc = xsock__w32_fail();
     if (rc != XSOCK_OK) return fail_closing(s, rc);
     *out = (xsock_native)s;

@@ -46,3 +46,44 @@ void xt_native_reset_on_close(xsock_native h)
     struct linger lg = {1, 0};
     setsockopt((int)h, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 }
+
+int xt_native_nonblocking(xsock_native h)
+{
+    int fl = fcntl((int)h, F_GETFL);
+    return fl < 0 ? -1 : (fl & O_NONBLOCK) != 0;
+}
+
+void xt_native_set_nonblocking(xsock_native h, int on)
+{
+    int fl = fcntl((int)h, F_GETFL);
+    assert_true(fl >= 0);
+    assert_int_equal(fcntl((int)h, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK), 0);
+}
+
+int xt_os_fail(const char *call, int os_error, int times)
+{
+    (void)call;
+    (void)os_error;
+    (void)times;
+    return 0;
+}
+
+void xt_os_fail_stop(void)
+{
+}
+
+xsock_native xt_big_handle(void)
+{
+    return 0;
+}
+
+int xt_fake_socket(const char *call, xsock_native fake)
+{
+    (void)call;
+    (void)fake;
+    return 0;
+}
+
+void xt_fake_socket_stop(void)
+{
+}

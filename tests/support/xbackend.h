@@ -35,4 +35,29 @@ void xt_native_close(xsock_native h);
 /* SO_LINGER {1, 0}: closing the handle resets the connection. */
 void xt_native_reset_on_close(xsock_native h);
 
+/* 1 if the handle is in nonblocking mode, 0 if blocking, -1 if unknown.
+   Windows cannot query the mode: the helper sets SO_RCVTIMEO to 100 ms
+   (then back to 0) and sees whether a recv on a socket with nothing to
+   read fails at once (WSAEWOULDBLOCK) or after the timeout. */
+int xt_native_nonblocking(xsock_native h);
+/* Put a raw handle in nonblocking (1) or blocking (0) mode, as an event
+   loop that lends it would have. */
+void xt_native_set_nonblocking(xsock_native h, int on);
+
+/* Raw OS failures below the API, for errors the OS will not produce on
+   loopback (Winsock only: 0 on POSIX, where the test skips).  The table
+   entry `call` ("connect", "send", "recv") fails with the raw OS code
+   `os_error` `times` times (-1: until xt_os_fail_stop()), then makes the
+   real call. */
+int xt_os_fail(const char *call, int os_error, int times);
+void xt_os_fail_stop(void);
+
+/* The next WSASocketW / accept (Winsock only) returns `fake` as its
+   SOCKET without reaching the OS (the library then fails on it and
+   closes it).  A handle above LONG_MAX for the trace checks: 0 where a
+   SOCKET cannot exceed it (POSIX). */
+xsock_native xt_big_handle(void);
+int xt_fake_socket(const char *call, xsock_native fake);
+void xt_fake_socket_stop(void);
+
 #endif
