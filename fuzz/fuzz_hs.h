@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proxy_handshake.h"
+#include "proxy/handshake.h"
 #include "xsock.h"
 
 #define FUZZ_CHECK(c)                                                                  \

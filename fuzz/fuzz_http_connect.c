@@ -8,7 +8,7 @@
    buffer (the only place the credentials ever are) must be zero at the end
    and the detail must not contain them unless the proxy itself sent them. */
 #include "fuzz_hs.h"
-#include "http_connect.h"
+#include "proxy/http_connect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

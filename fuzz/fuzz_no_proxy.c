@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "no_proxy.h"
+#include "proxy/no_proxy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proxy_handshake.h"
-#include "proxy_url.h"
+#include "proxy/handshake.h"
+#include "proxy/proxy_url.h"
 #include "xsock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

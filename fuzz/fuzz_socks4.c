@@ -5,7 +5,7 @@
    fuzz_socks5.c: one result whatever the split, the contract of
    proxy_handshake.h at every step. */
 #include "fuzz_hs.h"
-#include "socks4.h"
+#include "proxy/socks4.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
    place the password ever is) must be zero at the end, and the detail must
    not contain the password unless the server itself sent it. */
 #include "fuzz_hs.h"
-#include "socks5.h"
+#include "proxy/socks5.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -303,6 +303,14 @@ XSOCK_API int xsock_listen(xsock **out, const char *host, uint16_t port, int bac
  * slot of the library's limit; at the limit it returns XSOCK_ELIMIT and
  * leaves the connection queued in the OS.  Accepted sockets are not
  * inheritable either.
+ *
+ * Out of handles (XSOCK_EMFILE), the connection also stays queued and the
+ * listener stays readable: xsock_accept() returns at once every time, but
+ * an application's own poll-then-accept loop would spin.  Stop polling the
+ * listener until a handle has been freed (a close), or do what libuv and
+ * nginx do: keep one spare handle open, and at EMFILE close it, accept and
+ * close the connection (the client sees a clean close, not a hang), then
+ * open the spare again.
  * @retval XSOCK_OK @p out is the accepted socket (kind "accepted").
  * @retval XSOCK_EINVAL NULL listener or out, timeout below -1.
  * @retval XSOCK_ETIMEDOUT nobody connected within the timeout.

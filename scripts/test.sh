@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "== layout: includes across folders follow docs/design.md"
+bash scripts/check-layout.sh
+
 echo "== native: ASan/UBSan build and tests"
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j "$jobs"

@@ -93,7 +93,7 @@ void xsock__untrack(xsock *s)
     xsock_os_unlock(XSOCK_LOCK_REGISTRY);
     xsock__unreserve();
     free(s->via);
-    free(s->pending);
+    xsock__tunnel_free(s);
     free(s);
 }
 

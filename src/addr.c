@@ -6,15 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
 #include "xsock.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /* Strict dotted quad over [s, end): four decimal parts 0..255, no leading
    zeros (which some parsers read as octal). */
@@ -65,9 +58,9 @@ static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
         }
         unsigned v = 0;
         int digits = 0;
-        while (s != end && hexval(*s) >= 0) {
+        while (s != end && xsock__hex_value(*s) >= 0) {
             if (++digits > 4) return XSOCK_EINVAL;
-            v = v << 4 | (unsigned)hexval(*s);
+            v = v << 4 | (unsigned)xsock__hex_value(*s);
             s++;
         }
         if (digits == 0) return XSOCK_EINVAL;

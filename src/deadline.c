@@ -3,11 +3,10 @@
    honours it across interruptions. */
 #include "internal.h"
 
-#define NS_PER_MS 1000000ull
 
 void xsock__deadline_start(xsock_deadline *d, int timeout_ms)
 {
-    d->end_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    d->end_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns() + (uint64_t)timeout_ms * XSOCK__NS_PER_MS;
     /* a deadline that lands exactly on 0 would read as "none" */
     if (timeout_ms >= 0 && d->end_ns == 0) d->end_ns = 1;
 }
@@ -17,7 +16,7 @@ int xsock__deadline_left_ms(const xsock_deadline *d)
     if (d->end_ns == 0) return -1;
     uint64_t now = xsock_os_monotonic_ns();
     if (now >= d->end_ns) return 0;
-    uint64_t left = (d->end_ns - now + NS_PER_MS - 1) / NS_PER_MS;
+    uint64_t left = (d->end_ns - now + XSOCK__NS_PER_MS - 1) / XSOCK__NS_PER_MS;
     return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared declarations of the portable core (never included by backends
-   except for the hooks in "OS call hooks"). */
+/* Shared declarations of the portable core; never included by a backend
+   (backends see the contract, xsock_os.h, and their hooks, os_hooks.h). */
 #ifndef XSOCK_INTERNAL_H
 #define XSOCK_INTERNAL_H
 
@@ -10,25 +10,13 @@
 
 #include "addr.h"
 #include "xsock.h"
+#include "os_hooks.h"
 #include "xsock_os.h"
 
-#ifdef __GNUC__
-#define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
-#define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define XSOCK_CALLER() __builtin_return_address(0)
-/* mingw-w64 checks printf formats as msvcrt's unless told its own C99
-   stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
-#if defined(__MINGW_PRINTF_FORMAT)
-#define XSOCK_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
-#else
-#define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#endif
-#else
-#define XSOCK_LIKELY(x) (x)
-#define XSOCK_UNLIKELY(x) (x)
-#define XSOCK_CALLER() ((void *)0)
-#define XSOCK_PRINTF(f, a)
-#endif
+/* Marks the internals that tests call: below the API, tests reach only
+   what is declared with it (and the backend contract's fault API). */
+#define XSOCK_TESTABLE
+
 
 /* ---- Errors (error.c) ---------------------------------------------------- */
 
@@ -49,20 +37,22 @@ void xsock__detail_append(const char *fmt, ...) XSOCK_PRINTF(1, 2);
 void xsock__detail_prefix(const char *fmt, ...) XSOCK_PRINTF(1, 2);
 /* Changes whenever this thread records a failure: "did that call say why?" */
 unsigned xsock__detail_generation(void);
-void xsock__set_os_error(int os_error); /* backends, on every failed call */
-int xsock__os_error(void);              /* the last one recorded on this thread */
 
 /* strdup is not C11 (error.c). */
 char *xsock__strdup(const char *s);
 
 /* ---- Time (deadline.c) --------------------------------------------------- */
 
+#define XSOCK__NS_PER_MS 1000000ull
+/* The most addresses one name gives a dial or a listen. */
+#define XSOCK__MAX_ADDRS 32
+
 typedef struct xsock_deadline {
     uint64_t end_ns; /* 0: none (infinite) */
 } xsock_deadline;
 
 /* timeout_ms >= -1 (checked by the caller). */
-void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
+XSOCK_TESTABLE void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
 /* Milliseconds to wait: -1 infinite, 0 expired, otherwise rounded up so
    that a wait of this length never ends before the deadline. */
 int xsock__deadline_left_ms(const xsock_deadline *d);
@@ -97,14 +87,23 @@ struct xsock {
     const void *site_pc; /* the caller's code address when site is NULL */
     uint64_t created_ns;
     char *via; /* "target via proxy-host:port" for proxied sockets, or NULL */
-    /* Tunnel bytes that came with the proxy's reply: recv serves them first. */
-    unsigned char *pending;
-    size_t pending_off, pending_len;
+    /* Tunnel bytes that came with the proxy's reply (tunnel.c only). */
+    unsigned char *tunnel;
+    size_t tunnel_off, tunnel_len;
 };
 
 /* Close a socket the caller is giving up on (a losing or failed attempt):
    the failure being reported stays as it is, detail and OS code. */
 void xsock__discard(xsock *s);
+
+/* ---- Tunnel bytes (tunnel.c) ---------------------------------------------- */
+
+/* Hold what a proxy sent with its reply; XSOCK_ENOMEM with detail. */
+int xsock__tunnel_keep(xsock *s, const unsigned char *data, size_t len);
+size_t xsock__tunnel_held(const xsock *s);
+/* Move up to `len` held bytes to buf; the count (0 when none held). */
+size_t xsock__tunnel_take(xsock *s, void *buf, size_t len);
+void xsock__tunnel_free(xsock *s);
 
 /* Where a constructor was called from. */
 typedef struct xsock_site {
@@ -132,14 +131,7 @@ void xsock__set_via(xsock *s, char *via);
 void xsock__untrack(xsock *s);
 void xsock__set_kind(xsock *s, enum xsock_kind kind);
 
-/* ---- OS call hooks (trace.c; used by the backends' syscall wrappers) ------ */
-
-extern atomic_uint_fast64_t xsock__os_calls;
-/* Nonzero while a trace hook is set: the wrappers' one branch. */
-extern atomic_int xsock__tracing;
-
-void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
-                       uint64_t start_ns);
+/* ---- Background threads (trace.c) ------------------------------------------ */
 
 /* Threads the library starts for itself (resolvers) run in the epoch
    current when their work was created; the last xsock_cleanup ends it
@@ -149,69 +141,9 @@ unsigned xsock__epoch(void);
 void xsock__background_begin(unsigned epoch);
 void xsock__silence_background(void);
 
-/* The same count for the calling thread alone (tests measure one dial
-   while a peer in the same process makes calls of its own). */
-extern _Thread_local uint64_t xsock__thread_os_calls;
-
-#define XSOCK_COUNT_OS_CALL()                                                 \
-    (xsock__thread_os_calls++,                                                \
-     atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
-
 /* ---- Library state (init.c) ---------------------------------------------- */
 
 /* Make sure the OS layer is up (Windows needs WSAStartup before anything). */
 int xsock__ensure_init(void);
-
-/* ---- Dialing ------------------------------------------------------------- */
-
-struct xsock_dialer {
-    int timeout_ms;  /* XSOCK_INFINITE by default */
-    int family;      /* XSOCK_AF_* */
-    int he_delay_ms; /* happy eyeballs: 0 one address at a time */
-    int has_local;
-    int local_any; /* bind only the port, to the target's family wildcard */
-    xsock_addr local;
-    struct xsock_proxy_url *proxy; /* fixed proxy (parsed), or NULL */
-    const xsock_proxy_selector *selector;
-};
-
-/* The options of one dial, fixed for its whole length. */
-typedef struct xsock_dial_ctx {
-    const xsock_dialer *opts; /* never NULL: the defaults when the caller gave none */
-    xsock_deadline deadline;
-    int zero_timeout;
-    xsock_site site;
-} xsock_dial_ctx;
-
-/* Resolve a host name (not a literal) by the deadline: on a thread of its
-   own when the deadline is finite, so the dial can leave it behind
-   (resolve.c).  XSOCK_ETIMEDOUT when the deadline passes first. */
-int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
-                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n);
-/* Resolver threads still running, finished or abandoned (for tests). */
-int xsock__resolver_threads(void);
-
-/* Pick the route (fixed proxy, selector, default selector, direct) and
-   dial it within ctx's deadline (route.c). */
-int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
-
-/* Resolve `host` (a literal never reaches the resolver) and connect to its
-   addresses, directly, within ctx's deadline (dial_direct.c). */
-int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
-
-/* Connect to the first of `addrs` that answers (dial_direct.c); host and
-   port only name the target in the error detail. */
-int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
-                         const char *host, uint16_t port, xsock **out);
-
-/* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
-   resolved within ctx's deadline; a literal is its own single address. */
-int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock_addr *out, size_t max, size_t *n);
-
-/* Connect to `host` through one proxy (proxy_dial.c). */
-struct xsock_proxy_url;
-int xsock__dial_proxy(const xsock_dial_ctx *ctx, const struct xsock_proxy_url *p, const char *host,
-                      uint16_t port, xsock **out);
 
 #endif

@@ -4,16 +4,15 @@
 
 #include "internal.h"
 
-#define LISTEN_MAX_ADDRS 32
 
 /* A name listens on its first IPv4 address when it has one, else on its
    first address (Go's and Java's rule): "localhost" listens on 127.0.0.1,
    which both "127.0.0.1" and a happy-eyeballs dial of "localhost" reach. */
 static int listen_address(const char *host, uint16_t port, xsock_addr *at)
 {
-    xsock_addr addrs[LISTEN_MAX_ADDRS];
+    xsock_addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
-    int rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, addrs, LISTEN_MAX_ADDRS, &n);
+    int rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, addrs, XSOCK__MAX_ADDRS, &n);
     if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
     *at = addrs[0];
     for (size_t i = 0; i < n; i++) {

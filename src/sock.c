@@ -65,17 +65,7 @@ static ptrdiff_t send_io(xsock *s, void *buf, size_t len)
 /* Bytes that came in with a proxy's reply are the stream's first bytes. */
 static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
 {
-    if (s->pending) {
-        size_t n = s->pending_len - s->pending_off;
-        if (n > len) n = len;
-        memcpy(buf, s->pending + s->pending_off, n);
-        s->pending_off += n;
-        if (s->pending_off == s->pending_len) {
-            free(s->pending);
-            s->pending = NULL;
-        }
-        return (ptrdiff_t)n;
-    }
+    if (xsock__tunnel_held(s)) return (ptrdiff_t)xsock__tunnel_take(s, buf, len);
     if (s->dead) return dead_result(s);
     return os_io_result(s, xsock_os_recv(s->handle, buf, len));
 }
@@ -174,7 +164,7 @@ int xsock_recv_all_ex(xsock *s, void *buf, size_t len, int timeout_ms, size_t *d
 
 size_t xsock_buffered(const xsock *s)
 {
-    return s && s->pending ? s->pending_len - s->pending_off : 0;
+    return s ? xsock__tunnel_held(s) : 0;
 }
 
 int xsock_shutdown(xsock *s, int how)
@@ -377,7 +367,8 @@ static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int
         for (size_t i = 0; i < n; i++) {
             if (!fds[i].sock) continue;
             fds[i].revents = ents[k++].revents;
-            if (fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) fds[i].revents |= XSOCK_POLLIN;
+            if (xsock__tunnel_held(fds[i].sock) && (fds[i].events & XSOCK_POLLIN))
+                fds[i].revents |= XSOCK_POLLIN;
             rc += fds[i].revents != 0;
         }
     }
@@ -397,7 +388,7 @@ int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
         fds[i].revents = 0;
         if (!fds[i].sock) continue; /* ignored, as poll(2) ignores a negative fd */
         used++;
-        if (fds[i].sock->pending && (fds[i].events & XSOCK_POLLIN)) buffered = 1;
+        if (xsock__tunnel_held(fds[i].sock) && (fds[i].events & XSOCK_POLLIN)) buffered = 1;
     }
     if (used == 0) return poll_nothing(timeout_ms);
     return poll_some(fds, n, used, buffered, timeout_ms);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "proxy_handshake.h"
+#include "proxy/handshake.h"
 #include "xsock.h"
 
 typedef struct hs_seg {

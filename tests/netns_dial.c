@@ -6,14 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
-
-static void wait_for_resolver_threads(int max_ms)
-{
-    for (int i = 0; i < max_ms / 10 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
-    assert_int_equal(xsock__resolver_threads(), 0);
-}
 
 /* A working listener on 127.0.0.1:P and a hanging one on [::1]:P. */
 static xsock *working_v4_and_hanging_v6(xt_hang *h)
@@ -43,7 +37,7 @@ static void hanging_v6_then_working_v4(void **state)
     assert_int_equal(xt_counts_now().live, before.live + 1);
     xsock_close(c);
     xsock_dialer_free(d);
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
     xt_hang_close(&h);
     xsock_close(ok);
 }
@@ -61,7 +55,7 @@ static void every_address_refuses(void **state)
     print_message("detail: %s\n", detail);
     assert_non_null(strstr(detail, "[::1]:"));
     assert_non_null(strstr(detail, "127.0.0.1:"));
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
 }
 
 static void stalled_dns_ends_at_the_deadline(void **state)
@@ -79,7 +73,7 @@ static void stalled_dns_ends_at_the_deadline(void **state)
     /* the abandoned getaddrinfo gives up on its own (timeout:3, well after
        the dial's deadline, so the two never race) and is
        freed; its resolver socket is gone with it */
-    wait_for_resolver_threads(15000);
+    xt_wait_for_resolver_threads(15000);
     xt_assert_counts(before);
 }
 
@@ -101,7 +95,7 @@ static void timeout_is_not_multiplied_by_addresses(void **state)
         assert_true(took >= 600.0 && took < 700.0);
     }
     xsock_dialer_free(d);
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
     xt_hang_close(&h6);
     xt_hang_close(&h4);
 }
@@ -121,7 +115,7 @@ static void family_restriction_picks_the_address(void **state)
     assert_non_null(strstr(xsock_last_error_detail(), "[::1]:"));
     assert_null(strstr(xsock_last_error_detail(), "127.0.0.1"));
     xsock_dialer_free(d);
-    wait_for_resolver_threads(3000);
+    xt_wait_for_resolver_threads(3000);
     xsock_close(l4);
 }
 

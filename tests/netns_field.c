@@ -16,14 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
-
-static void wait_for_resolver_threads(int max_ms)
-{
-    for (int i = 0; i < max_ms / 10 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
-    assert_int_equal(xsock__resolver_threads(), 0);
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -31,13 +25,6 @@ static void write_file(const char *path, const char *text)
     assert_non_null(f);
     fputs(text, f);
     assert_int_equal(fclose(f), 0);
-}
-
-static int count_calls(const xt_trace *t, const char *call)
-{
-    int n = 0;
-    for (int i = 0; i < t->n; i++) n += strcmp(t->calls[i], call) == 0;
-    return n;
 }
 
 /* With tcp_syn_retries=1 Linux abandons a SYN after ~3 s (ETIMEDOUT).
@@ -57,10 +44,10 @@ static void os_give_up_is_not_the_callers_timeout(void **state)
     double took = xt_now_ms() - t0;
     xt_trace_stop();
     print_message("full backlog, tcp_syn_retries=1, timeout 7000: %s after %.0f ms, %d sockets\n",
-                  xsock_errname(rc), took, count_calls(&t, "socket"));
+                  xsock_errname(rc), took, xt_trace_count(&t, "socket"));
     assert_int_equal(rc, XSOCK_ETIMEDOUT);
     assert_true(took >= 7000.0 && took < 7300.0);
-    assert_true(count_calls(&t, "socket") >= 2);
+    assert_true(xt_trace_count(&t, "socket") >= 2);
     assert_int_equal(xsock_last_os_error(), 0);
     xt_hang_close(&h);
     write_file("/proc/sys/net/ipv4/tcp_syn_retries", "6\n");
@@ -166,7 +153,7 @@ static void localhost_listens_on_ipv4(void **state)
     assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 2000), XSOCK_OK);
     xsock_close(c);
     xsock_close(l);
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
 }
 
 static uint16_t free_port(void)
@@ -222,7 +209,7 @@ static void fixed_local_port_never_collides_with_itself(void **state)
     xsock_close(ok2);
     xt_hang_close(&h4);
     xsock_dialer_free(d);
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
 }
 
 /* A skipped address (the local address is of the other family) is no
@@ -246,7 +233,7 @@ static void skipped_addresses_are_not_ranked(void **state)
     print_message("every address skipped: %s\n", xsock_last_error_detail());
     xsock_dialer_free(d);
     xt_hang_close(&h6);
-    wait_for_resolver_threads(1000);
+    xt_wait_for_resolver_threads(1000);
 }
 
 /* Fill the descriptor table, keeping `keep` free. */

@@ -16,13 +16,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static int count_calls(const xt_trace *t, const char *call)
-{
-    int n = 0;
-    for (int i = 0; i < t->n; i++) n += strcmp(t->calls[i], call) == 0;
-    return n;
-}
-
 static const char *socket_call(void)
 {
     return xt_is_win32() ? "WSASocketW" : "socket";
@@ -42,7 +35,7 @@ static void os_give_up_is_retried_while_time_is_left(void **state)
     int rc = xsock_connect(&c, "127.0.0.1", xt_port(l), 5000);
     xt_trace_stop();
     assert_int_equal(rc, XSOCK_OK);
-    assert_int_equal(count_calls(&t, socket_call()), 3);
+    assert_int_equal(xt_trace_count(&t, socket_call()), 3);
     xsock_close(c);
     xt_assert_counts(before);
 

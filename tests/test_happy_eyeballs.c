@@ -7,7 +7,7 @@
    same end to end through a real resolver. */
 #include <string.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
 
 typedef struct dial_env {

@@ -10,8 +10,8 @@
 #include "xtest.h"
 
 #include "hs_sim.h"
-#include "http_connect.h"
-#include "proxy_url.h"
+#include "proxy/http_connect.h"
+#include "proxy/proxy_url.h"
 
 static xsock_hs hs;
 static hs_sim sim;

@@ -5,7 +5,7 @@
 
 #include "xtest.h"
 
-#include "no_proxy.h"
+#include "proxy/no_proxy.h"
 
 typedef struct np_case {
     const char *list;

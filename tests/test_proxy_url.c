@@ -6,7 +6,7 @@
 
 #include "xtest.h"
 
-#include "proxy_url.h"
+#include "proxy/proxy_url.h"
 
 typedef struct good_case {
     const char *url;

@@ -5,7 +5,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial/dial.h"
 #include "xtest.h"
 
 static int teardown(void **state)
@@ -13,12 +13,6 @@ static int teardown(void **state)
     (void)state;
     xsock_os_clear_faults();
     return 0;
-}
-
-static void wait_for_resolver_threads(void)
-{
-    for (int i = 0; i < 600 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
-    assert_int_equal(xsock__resolver_threads(), 0);
 }
 
 static void stalled_resolver_ends_at_the_deadline(void **state)
@@ -37,7 +31,7 @@ static void stalled_resolver_ends_at_the_deadline(void **state)
     xt_assert_counts(before);
     /* the abandoned lookup finishes later and frees itself */
     assert_int_equal(xsock__resolver_threads(), 1);
-    wait_for_resolver_threads();
+    xt_wait_for_resolver_threads(6000);
     xsock_close(l);
 }
 
@@ -51,7 +45,7 @@ static void resolver_errors_cross_the_thread(void **state)
     assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_EDNSTEMP);
     assert_non_null(strstr(xsock_last_error_detail(), "temporary"));
     assert_null(c);
-    wait_for_resolver_threads();
+    xt_wait_for_resolver_threads(6000);
 }
 
 static void names_resolve_with_and_without_deadline(void **state)
@@ -66,7 +60,7 @@ static void names_resolve_with_and_without_deadline(void **state)
     int rc = xsock_connect(&c, "localhost", xt_port(l), 0);
     assert_true(rc == XSOCK_OK || rc == XSOCK_EAGAIN);
     xsock_close(c);
-    wait_for_resolver_threads();
+    xt_wait_for_resolver_threads(6000);
     xsock_close(l);
 }
 
@@ -106,7 +100,7 @@ static void zero_timeout_does_not_wait_for_the_resolver(void **state)
     print_message("stalled resolver, timeout 0: %.1f ms\n", took);
     assert_true(took < 100.0);
     assert_null(c);
-    wait_for_resolver_threads();
+    xt_wait_for_resolver_threads(6000);
 }
 
 
@@ -136,7 +130,7 @@ static void no_callback_after_the_last_cleanup(void **state)
     assert_int_equal(xsock_connect(&c, "localhost", port, 200), XSOCK_ETIMEDOUT);
     assert_int_equal(xsock_cleanup(), 0);
     atomic_store(&g_cleaned_up, 1);
-    wait_for_resolver_threads();
+    xt_wait_for_resolver_threads(6000);
     xt_sleep_ms(100);
     print_message("trace events after the last cleanup: %d\n", atomic_load(&g_events_after_cleanup));
     assert_int_equal(atomic_load(&g_events_after_cleanup), 0);

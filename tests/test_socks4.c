@@ -8,8 +8,8 @@
 #include "xtest.h"
 
 #include "hs_sim.h"
-#include "proxy_url.h"
-#include "socks4.h"
+#include "proxy/proxy_url.h"
+#include "proxy/socks4.h"
 
 #define B(...) ((const uint8_t[]){__VA_ARGS__})
 

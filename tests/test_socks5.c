@@ -8,8 +8,8 @@
 #include "xtest.h"
 
 #include "hs_sim.h"
-#include "proxy_url.h"
-#include "socks5.h"
+#include "proxy/proxy_url.h"
+#include "proxy/socks5.h"
 
 #define B(...) ((const uint8_t[]){__VA_ARGS__})
 #define SEG(...) {B(__VA_ARGS__), sizeof(B(__VA_ARGS__))}

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "../syscalls.h"
 
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)

@@ -5,7 +5,8 @@
 #include <poll.h>
 #include <stdlib.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "calls.h"
 
 #define STACK_FDS 32

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "calls.h"
 #include "sockaddr.h"
 

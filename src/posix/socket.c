@@ -7,7 +7,8 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "calls.h"
 #include "sockaddr.h"
 

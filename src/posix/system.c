@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 
 static pthread_mutex_t g_locks[XSOCK_LOCK_COUNT_] = {
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};

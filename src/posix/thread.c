@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 
 struct xsock_os_event {
     pthread_mutex_t mu;

@@ -8,7 +8,8 @@
 
 #include <string.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "../syscalls.h"
 
 enum {

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 
 #define STACK_ENTS 16
 

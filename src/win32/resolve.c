@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "sockaddr.h"
 
 /* Wine passes some host resolver errors through untranslated (Linux

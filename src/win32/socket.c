@@ -9,7 +9,8 @@
 #include <mstcpip.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 #include "sockaddr.h"
 
 #ifndef WSA_FLAG_NO_HANDLE_INHERIT

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <winternl.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 
 /* ---- WSAStartup / WSACleanup -------------------------------------------- */
 

@@ -8,7 +8,8 @@
 #include <process.h>
 #include <stdlib.h>
 
-#include "../internal.h"
+#include "../os_hooks.h"
+#include "../xsock_os.h"
 
 struct xsock_os_event {
     SRWLOCK lock;

@@ -2,6 +2,8 @@
 /* Test support: fixtures over the public API only. */
 #include "xtest.h"
 
+#include "dial/dial.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,4 +137,17 @@ void xt_assert_counts(xt_counts before)
     xt_counts now = xt_counts_now();
     assert_int_equal(now.live, before.live);
     if (before.os >= 0 && now.os >= 0) assert_int_equal(now.os, before.os);
+}
+
+int xt_trace_count(const xt_trace *t, const char *call)
+{
+    int n = 0;
+    for (int i = 0; i < t->n; i++) n += strcmp(t->calls[i], call) == 0;
+    return n;
+}
+
+void xt_wait_for_resolver_threads(int max_ms)
+{
+    for (int i = 0; i < max_ms / 10 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
+    assert_int_equal(xsock__resolver_threads(), 0);
 }

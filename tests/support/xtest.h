@@ -64,6 +64,13 @@ void xt_trace_stop(void);
 /* "socket,connect,poll,getsockopt,close" */
 void xt_trace_join(const xt_trace *t, char *buf, size_t len);
 
+/* How many of the recorded calls were `call`. */
+int xt_trace_count(const xt_trace *t, const char *call);
+
+/* Wait up to max_ms for the resolver threads that dials left behind to
+   finish (they free themselves), and assert none is left. */
+void xt_wait_for_resolver_threads(int max_ms);
+
 /* Snapshot of live sockets (library) and socket handles (OS). */
 typedef struct xt_counts {
     uint64_t live;

@@ -5,9 +5,21 @@
 #include <string.h>
 
 #include "proxy_url.h"
+#include "../util.h"
 #include "xsock.h"
 
 enum { STEP_METHOD = 1, STEP_AUTH, STEP_REPLY };
+
+/* This protocol's part of xsock_hs (hs->state). */
+struct socks5_state {
+    size_t greet_off, greet_len; /* segments of hs->out */
+    size_t auth_off, auth_len;   /* auth_len 0: no credentials offered */
+    size_t req_off, req_len;
+    int step;                    /* which reply is awaited */
+    size_t got, need;            /* bytes of the current reply */
+    uint8_t buf[4 + 1 + 255 + 2];
+};
+_Static_assert(sizeof(struct socks5_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
 const char *xsock_socks5_rep_text(int rep)
 {
@@ -44,8 +56,8 @@ int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, con
                        uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, XSOCK_HS_SOCKS5);
-    struct xsock_hs_socks5 *s = &hs->u.s5;
+    xsock__hs_reset(hs, XSOCK_HS_SOCKS5, &xsock__socks5_ops);
+    struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     char h[XSOCK_HS_NAME_MAX + 1];
     xsock_addr lit;
     int is_lit = 0;
@@ -133,7 +145,7 @@ static const char *step_name(int step)
    1 to go on, 0 when the reply is complete, or a negative code. */
 static int check(xsock_hs *hs)
 {
-    struct xsock_hs_socks5 *s = &hs->u.s5;
+    struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     const uint8_t *b = s->buf;
     switch (s->step) {
     case STEP_METHOD:
@@ -204,9 +216,9 @@ static int check(xsock_hs *hs)
     return 0;
 }
 
-int xsock__socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
-    struct xsock_hs_socks5 *s = &hs->u.s5;
+    struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     size_t i = 0;
     while (i < len) {
         s->buf[s->got++] = data[i++];
@@ -237,9 +249,9 @@ int xsock__socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
     return XSOCK_HS_WANT_READ;
 }
 
-int xsock__socks5_eof(xsock_hs *hs)
+static int socks5_eof(xsock_hs *hs)
 {
-    struct xsock_hs_socks5 *s = &hs->u.s5;
+    struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     if (s->step == STEP_REPLY)
         return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                               "SOCKS5: proxy closed the connection after %u bytes of the connect "
@@ -249,3 +261,21 @@ int xsock__socks5_eof(xsock_hs *hs)
                           "SOCKS5: proxy closed the connection after %u of 2 bytes of %s",
                           (unsigned)s->got, step_name(s->step));
 }
+
+/* socks5:// sends an address (a name must be resolved first); socks5h://
+   sends what it is given. */
+static int socks5_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+                            uint16_t port)
+{
+    xsock_addr lit;
+    int is_lit = host && xsock_addr_parse(host, port, &lit) == XSOCK_OK;
+    if (proxy->scheme == XSOCK_PROXY_SOCKS5 && host && *host && !is_lit) {
+        xsock__hs_reset(hs, XSOCK_HS_SOCKS5, &xsock__socks5_ops);
+        return xsock__hs_fail(hs, XSOCK_EINVAL,
+                              "socks5:// needs an IP address (resolve the target first)");
+    }
+    return xsock_socks5_start(hs, proxy->has_user ? proxy->user : NULL,
+                              proxy->has_user ? proxy->password : NULL, host, port);
+}
+
+const xsock__hs_ops xsock__socks5_ops = {"SOCKS5", socks5_start_url, socks5_input, socks5_eof};

@@ -7,44 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial.h"
 #include "proxy_list.h"
-#include "proxy_url.h"
+#include "../proxy/proxy_url.h"
 
 static const xsock_proxy_selector *g_default_selector;
-
-int xsock_dialer_set_proxy(xsock_dialer *d, const char *url)
-{
-    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy: NULL dialer");
-    xsock_proxy_url *p = NULL;
-    if (url) {
-        if (!(p = malloc(sizeof *p))) return xsock__fail_msg(XSOCK_ENOMEM, "dialer_set_proxy");
-        if (xsock_proxy_url_parse(url, p) != XSOCK_OK) {
-            int rc = xsock__fail_msg(XSOCK_EINVAL, "proxy URL: %s", p->error ? p->error : "invalid");
-            free(p);
-            return rc;
-        }
-    }
-    if (d->proxy) xsock_proxy_url_wipe(d->proxy);
-    free(d->proxy);
-    d->proxy = p;
-    return XSOCK_OK;
-}
-
-int xsock_dialer_set_proxy_selector(xsock_dialer *d, const xsock_proxy_selector *sel)
-{
-    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy_selector: NULL dialer");
-    if (sel && !sel->select)
-        return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy_selector: no select function");
-    d->selector = sel;
-    return XSOCK_OK;
-}
 
 void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
 {
     xsock_os_lock(XSOCK_LOCK_CONFIG);
     g_default_selector = sel && sel->select ? sel : NULL;
     xsock_os_unlock(XSOCK_LOCK_CONFIG);
+}
+
+/* The direct route: the addresses of the host (a literal never reaches
+   the resolver), connected to within the dial's deadline. */
+int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+{
+    xsock_addr addrs[XSOCK__MAX_ADDRS];
+    size_t n = 0;
+    int rc = xsock__resolve_family(ctx, host, port, ctx->opts->family, addrs, XSOCK__MAX_ADDRS, &n);
+    if (rc != XSOCK_OK) return rc;
+    if (n == 0) return xsock__fail_msg(XSOCK_ENOTFOUND, "resolve %s: no address", host);
+    return xsock__connect_addrs(ctx, addrs, n, host, port, out);
 }
 
 /* One entry: a proxy, or "direct". */

@@ -4,20 +4,22 @@
 
 #include <string.h>
 
+#include "../util.h"
+#include "proxy_url.h"
 #include "xsock.h"
 
-static int has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
-    return 0;
-}
+/* This protocol's part of xsock_hs (hs->state). */
+struct socks4_state {
+    size_t got; /* reply bytes received so far (of 8) */
+    uint8_t reply[8];
+};
+_Static_assert(sizeof(struct socks4_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
 int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char *host,
                        uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, socks4a ? XSOCK_HS_SOCKS4A : XSOCK_HS_SOCKS4);
+    xsock__hs_reset(hs, socks4a ? XSOCK_HS_SOCKS4A : XSOCK_HS_SOCKS4, &xsock__socks4_ops);
     const char *name = socks4a ? "SOCKS4a" : "SOCKS4";
     char h[XSOCK_HS_NAME_MAX + 1];
     xsock_addr lit;
@@ -31,7 +33,7 @@ int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char
     size_t ulen = strlen(userid);
     if (ulen > XSOCK_HS_NAME_MAX)
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: user id longer than 255 bytes", name);
-    if (has_ctl(userid))
+    if (xsock__has_ctl(userid))
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: control character in the user id", name);
     if (is_lit && lit.family == XSOCK_AF_INET6)
         return xsock__hs_fail(hs, XSOCK_EAFNOSUPPORT, "%s: cannot carry an IPv6 target (%s)",
@@ -73,9 +75,9 @@ static const char *proto_name(const xsock_hs *hs)
     return hs->proto == XSOCK_HS_SOCKS4A ? "SOCKS4a" : "SOCKS4";
 }
 
-int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
-    struct xsock_hs_socks4 *s = &hs->u.s4;
+    struct socks4_state *s = XSOCK__HS_STATE(hs, struct socks4_state);
     size_t i = 0;
     while (i < len) {
         uint8_t c = data[i++];
@@ -120,9 +122,27 @@ int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
     return XSOCK_HS_WANT_READ;
 }
 
-int xsock__socks4_eof(xsock_hs *hs)
+static int socks4_eof(xsock_hs *hs)
 {
     return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                           "%s: proxy closed the connection after %u of 8 bytes of the reply",
-                          proto_name(hs), (unsigned)hs->u.s4.got);
+                          proto_name(hs), (unsigned)XSOCK__HS_STATE(hs, struct socks4_state)->got);
 }
+
+/* socks4:// sends an address (a name must be resolved first); socks4a://
+   sends a name, or plain SOCKS4 for an IPv4 literal. */
+static int socks4_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+                            uint16_t port)
+{
+    xsock_addr lit;
+    int is_lit = host && xsock_addr_parse(host, port, &lit) == XSOCK_OK;
+    if (proxy->scheme == XSOCK_PROXY_SOCKS4 && host && *host && !is_lit) {
+        xsock__hs_reset(hs, XSOCK_HS_SOCKS4, &xsock__socks4_ops);
+        return xsock__hs_fail(hs, XSOCK_EINVAL,
+                              "socks4:// needs an IPv4 address (resolve the target first)");
+    }
+    return xsock_socks4_start(hs, proxy->scheme == XSOCK_PROXY_SOCKS4A,
+                              proxy->has_user ? proxy->user : NULL, host, port);
+}
+
+const xsock__hs_ops xsock__socks4_ops = {"SOCKS4", socks4_start_url, socks4_input, socks4_eof};

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "hs.h"
 
 /* `userid`: the USERID (NULL or "" for none; at most 255 bytes, no control
    characters).  `host`: an IPv4 literal → plain SOCKS4 (even when socks4a
@@ -31,5 +31,8 @@
    XSOCK_EINVAL.  Port 0 → XSOCK_EINVAL. */
 int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char *host,
                        uint16_t port);
+
+/* The machine, for the driver (handshake.c). */
+extern const xsock__hs_ops xsock__socks4_ops;
 
 #endif

@@ -6,9 +6,23 @@
 #include <string.h>
 
 #include "proxy_url.h"
+#include "../util.h"
 #include "xsock.h"
 
 enum { H_STATUS = 1, H_FIELDS, H_INTERIM_FIELDS };
+
+/* This protocol's part of xsock_hs (hs->state). */
+struct http_state {
+    int step;                    /* status line or header fields */
+    size_t header_bytes;         /* all header bytes so far, 1xx included */
+    size_t line_len;             /* bytes of the current line (may exceed the buffer) */
+    int status;                  /* of the final response */
+    int squid_refused;           /* X-Squid-Error says the target refused */
+    char line[XSOCK_HTTP_LINE_MAX];
+    char status_line[128];       /* printable copy for the detail */
+    char squid_error[64];
+};
+_Static_assert(sizeof(struct http_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
 size_t xsock_base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap)
 {
@@ -42,7 +56,7 @@ int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *passwor
                              const char *host, uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, XSOCK_HS_HTTP);
+    xsock__hs_reset(hs, XSOCK_HS_HTTP, &xsock__http_connect_ops);
     char h[XSOCK_HS_NAME_MAX + 1];
     xsock_addr lit;
     int is_lit = 0;
@@ -88,14 +102,14 @@ int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *passwor
     xsock__secure_zero(b64, sizeof b64);
     if (n < 0 || (size_t)n >= sizeof hs->out) /* cannot happen with the limits above */
         return xsock__hs_fail(hs, XSOCK_EINVAL, "HTTP CONNECT: request too long");
-    hs->u.http.step = H_STATUS;
+    XSOCK__HS_STATE(hs, struct http_state)->step = H_STATUS;
     xsock__hs_queue(hs, 0, (size_t)n);
     return XSOCK_OK;
 }
 
 int xsock_http_connect_status(const xsock_hs *hs)
 {
-    return hs->proto == XSOCK_HS_HTTP ? hs->u.http.status : 0;
+    return hs->proto == XSOCK_HS_HTTP ? XSOCK__HS_STATE_CONST(hs, struct http_state)->status : 0;
 }
 
 /* A printable copy of [s, s + n) into dst (cap bytes). */
@@ -114,16 +128,10 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* [a, a + n) is `b`, but for ASCII case. */
 static int ieq(const char *a, size_t n, const char *b)
 {
-    if (strlen(b) != n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
-        if (x != y) return 0;
-    }
-    return 1;
+    return strlen(b) == n && xsock__ascii_ieq(a, b, n);
 }
 
 /* "X-Squid-Error: ERR_CONNECT_FAIL 111": the errno says refused. */
@@ -142,7 +150,7 @@ static int squid_refused(const char *v, size_t n)
 
 static int status_line(xsock_hs *hs, const char *l, size_t n)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     printable(h->status_line, sizeof h->status_line, l, n);
     /* HTTP/d.d SP ddd [SP reason] */
     if (n < 12 || memcmp(l, "HTTP/", 5) != 0 || !is_digit(l[5]) || l[6] != '.' ||
@@ -163,7 +171,7 @@ static int status_line(xsock_hs *hs, const char *l, size_t n)
 
 static int header_field(xsock_hs *hs, const char *l, size_t n)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     if (l[0] == ' ' || l[0] == '\t') return 1; /* obsolete line folding: ignored */
     const char *colon = memchr(l, ':', n);
     if (!colon) return 1; /* not a field; tolerated */
@@ -179,7 +187,7 @@ static int header_field(xsock_hs *hs, const char *l, size_t n)
 
 static int end_of_header(xsock_hs *hs)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     int st = h->status, code;
     if (st >= 200 && st <= 299) return 0;
     switch (st) {
@@ -201,7 +209,7 @@ static int end_of_header(xsock_hs *hs)
 /* One complete line (without its line end).  1: go on, 0: done, < 0: failed. */
 static int end_of_line(xsock_hs *hs)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     size_t n = h->line_len < sizeof h->line ? h->line_len : sizeof h->line;
     if (h->line_len <= sizeof h->line && n > 0 && h->line[n - 1] == '\r') n--;
     if (h->step == H_STATUS) return status_line(hs, h->line, n);
@@ -215,9 +223,9 @@ static int end_of_line(xsock_hs *hs)
     return header_field(hs, h->line, n);
 }
 
-int xsock__http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     static const char prefix[] = "HTTP/";
     for (size_t i = 0; i < len;) {
         uint8_t c = data[i++];
@@ -252,9 +260,9 @@ int xsock__http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *use
     return XSOCK_HS_WANT_READ;
 }
 
-int xsock__http_eof(xsock_hs *hs)
+static int http_eof(xsock_hs *hs)
 {
-    struct xsock_hs_http *h = &hs->u.http;
+    struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     if (h->header_bytes == 0)
         return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                               "HTTP CONNECT: proxy closed the connection without a response");
@@ -267,3 +275,13 @@ int xsock__http_eof(xsock_hs *hs)
                           "HTTP CONNECT: proxy closed the connection in the status line (%u bytes)",
                           (unsigned)h->header_bytes);
 }
+
+/* CONNECT host:port, with Basic credentials when the URL has a user. */
+static int http_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+                          uint16_t port)
+{
+    return xsock_http_connect_start(hs, proxy->has_user ? proxy->user : NULL,
+                                    proxy->has_user ? proxy->password : NULL, host, port);
+}
+
+const xsock__hs_ops xsock__http_connect_ops = {"HTTP CONNECT", http_start_url, http_input, http_eof};

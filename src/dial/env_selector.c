@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "no_proxy.h"
+#include "dial.h"
+#include "../proxy/no_proxy.h"
 
 static const char *env_pair(const char *lower, const char *upper)
 {

@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "hs.h"
 
 /* `user` NULL: no Proxy-Authorization.  Otherwise Basic with user (no ':',
    0..255 bytes) and password (NULL = "", 0..255 bytes); CR, LF, NUL or
@@ -51,5 +51,8 @@ int xsock_http_connect_status(const xsock_hs *hs);
 /* Standard base64 (with padding) of src into dst; returns the length
    written (4 * ceil(n / 3)), or 0 if it does not fit with its NUL. */
 size_t xsock_base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap);
+
+/* The machine, for the driver (handshake.c). */
+extern const xsock__hs_ops xsock__http_connect_ops;
 
 #endif

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "proxy_url.h"
+#include "dial.h"
+#include "../proxy/proxy_url.h"
 
 #define DEFAULT_HE_DELAY_MS 250
 
@@ -75,6 +75,33 @@ int xsock_dialer_set_happy_eyeballs(xsock_dialer *d, int delay_ms)
     if (delay_ms < 0)
         return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_happy_eyeballs: delay %d ms", delay_ms);
     d->he_delay_ms = delay_ms;
+    return XSOCK_OK;
+}
+
+int xsock_dialer_set_proxy(xsock_dialer *d, const char *url)
+{
+    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy: NULL dialer");
+    xsock_proxy_url *p = NULL;
+    if (url) {
+        if (!(p = malloc(sizeof *p))) return xsock__fail_msg(XSOCK_ENOMEM, "dialer_set_proxy");
+        if (xsock_proxy_url_parse(url, p) != XSOCK_OK) {
+            int rc = xsock__fail_msg(XSOCK_EINVAL, "proxy URL: %s", p->error ? p->error : "invalid");
+            free(p);
+            return rc;
+        }
+    }
+    if (d->proxy) xsock_proxy_url_wipe(d->proxy);
+    free(d->proxy);
+    d->proxy = p;
+    return XSOCK_OK;
+}
+
+int xsock_dialer_set_proxy_selector(xsock_dialer *d, const xsock_proxy_selector *sel)
+{
+    if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy_selector: NULL dialer");
+    if (sel && !sel->select)
+        return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy_selector: no select function");
+    d->selector = sel;
     return XSOCK_OK;
 }
 

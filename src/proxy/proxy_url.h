@@ -81,6 +81,6 @@ void xsock_proxy_url_wipe(xsock_proxy_url *u);
 
 /* Zero memory in a way the compiler does not remove (shared with the
    handshakes). */
-void xsock__secure_zero(void *p, size_t n);
+
 
 #endif

@@ -69,93 +69,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
+#include "hs.h"
 
 struct xsock_proxy_url; /* proxy_url.h */
 
-/* Positive "in progress" results of xsock_hs_input / xsock_hs_status. */
-#define XSOCK_HS_WANT_READ 1
-#define XSOCK_HS_WANT_WRITE 2
 
-/* Longest user name, password and host name a handshake carries (the
-   SOCKS5 limit, applied to every protocol: no DNS name is longer). */
-#define XSOCK_HS_NAME_MAX 255
-/* Room for the largest request: HTTP CONNECT with a 255-byte host twice and
-   Basic credentials of 255 + 255 bytes is about 1270 bytes. */
-#define XSOCK_HS_OUT_MAX 1536
-#define XSOCK_HS_DETAIL_MAX 256
-/* HTTP: a response header (status line, fields, blank line; 1xx interim
-   responses included) longer than this is XSOCK_EPROXYPROTO. */
-#define XSOCK_HTTP_HEADER_MAX 16384
-/* HTTP: the first bytes of each header line that are looked at; a longer
-   line is allowed (up to the header cap) but only its start is read. */
-#define XSOCK_HTTP_LINE_MAX 1024
-
-enum xsock_hs_proto {
-    XSOCK_HS_NONE = 0,
-    XSOCK_HS_SOCKS4,  /* plain SOCKS4 (also socks4a:// with an IPv4 literal) */
-    XSOCK_HS_SOCKS4A, /* SOCKS4a: host name sent to the proxy */
-    XSOCK_HS_SOCKS5,
-    XSOCK_HS_HTTP
-};
-
-/* SOCKS5 ATYP values, also used for the bound address of SOCKS4 (IPV4). */
-#define XSOCK_ATYP_IPV4 0x01
-#define XSOCK_ATYP_DOMAIN 0x03
-#define XSOCK_ATYP_IPV6 0x04
-
-/* The address the proxy reports in its success (or failure) reply:
-   SOCKS5 BND.ADDR/BND.PORT of any ATYP, SOCKS4 DSTIP/DSTPORT. */
-typedef struct xsock_hs_bound {
-    int atyp;                          /* XSOCK_ATYP_*; 0: none received */
-    xsock_addr addr;                   /* ATYP IPV4/IPV6 (port set too) */
-    char name[XSOCK_HS_NAME_MAX + 1];  /* ATYP DOMAIN, NUL-terminated (bytes
-                                          as sent; may hold any byte but NUL
-                                          is cut) */
-    uint16_t port;
-} xsock_hs_bound;
-
-/* Private parts; read them only through the functions below. */
-struct xsock_hs_socks4 {
-    size_t got; /* reply bytes received so far (of 8) */
-    uint8_t reply[8];
-};
-
-struct xsock_hs_socks5 {
-    size_t greet_off, greet_len; /* segments of hs->out */
-    size_t auth_off, auth_len;   /* auth_len 0: no credentials offered */
-    size_t req_off, req_len;
-    int step;                    /* which reply is awaited */
-    size_t got, need;            /* bytes of the current reply */
-    uint8_t buf[4 + 1 + 255 + 2];
-};
-
-struct xsock_hs_http {
-    int step;                    /* status line or header fields */
-    size_t header_bytes;         /* all header bytes so far, 1xx included */
-    size_t line_len;             /* bytes of the current line (may exceed the buffer) */
-    int status;                  /* of the final response */
-    int squid_refused;           /* X-Squid-Error says the target refused */
-    char line[XSOCK_HTTP_LINE_MAX];
-    char status_line[128];       /* printable copy for the detail */
-    char squid_error[64];
-};
-
-typedef struct xsock_hs {
-    int proto;                   /* enum xsock_hs_proto */
-    int result;                  /* WANT_* while running, XSOCK_OK, or < 0 */
-    size_t out_start, out_end;   /* out[out_start, out_end) is still to be sent */
-    size_t seg_start;            /* start of the segment being sent */
-    size_t received;             /* reply bytes consumed so far (for details) */
-    xsock_hs_bound bound;
-    char detail[XSOCK_HS_DETAIL_MAX];
-    uint8_t out[XSOCK_HS_OUT_MAX];
-    union {
-        struct xsock_hs_socks4 s4;
-        struct xsock_hs_socks5 s5;
-        struct xsock_hs_http http;
-    } u;
-} xsock_hs;
 
 /* ---- Starting ------------------------------------------------------------
 
@@ -210,26 +128,5 @@ const char *xsock_hs_detail(const xsock_hs *hs);
 const xsock_hs_bound *xsock_hs_bound_addr(const xsock_hs *hs);
 /* Zero everything (call when done, whatever the result). */
 void xsock_hs_wipe(xsock_hs *hs);
-
-/* ---- Shared by the machines (proxy_handshake.c) --------------------------- */
-
-void xsock__hs_reset(xsock_hs *hs, int proto);
-/* Queue out[off, off + len) for sending. */
-void xsock__hs_queue(xsock_hs *hs, size_t off, size_t len);
-/* Record a failure: result = code, detail from the format; returns code. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-int xsock__hs_fail(xsock_hs *hs, int code, const char *fmt, ...);
-/* Protocol inputs, called by xsock_hs_input with no output pending and the
-   handshake running. */
-int xsock__socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
-int xsock__socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
-int xsock__http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used);
-int xsock__socks4_eof(xsock_hs *hs);
-int xsock__socks5_eof(xsock_hs *hs);
-int xsock__http_eof(xsock_hs *hs);
-/* Target checks shared by the start functions: strip brackets into buf. */
-int xsock__hs_host(const char *host, char *buf, size_t len, xsock_addr *lit, int *is_lit);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "proxy_list.h"
 
-#include "internal.h"
+#include "dial.h"
 
 void xsock__proxy_list_init(xsock_proxy_list *list)
 {

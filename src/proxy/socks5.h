@@ -31,7 +31,7 @@
 
 #include <stdint.h>
 
-#include "proxy_handshake.h"
+#include "hs.h"
 
 /* `user` NULL: offer only "no authentication".  Otherwise offer no-auth and
    user/pass; `user` 1..255 bytes, `password` (NULL = "") 0..255 bytes.
@@ -44,5 +44,8 @@ int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, con
 const char *xsock_socks5_rep_text(int rep);
 /* The XSOCK_EPROXY_* code of a nonzero REP. */
 int xsock_socks5_rep_code(int rep);
+
+/* The machine, for the driver (handshake.c). */
+extern const xsock__hs_ops xsock__socks5_ops;
 
 #endif

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Name resolution that a dial can abandon at its deadline.  getaddrinfo
-   cannot be cancelled, so a timed resolution runs on a thread of its own
+/* The addresses of a dial's host, in RFC 8305 order, within its deadline.
+   getaddrinfo cannot be cancelled, so a timed resolution runs on a thread of its own
    (curl's threaded resolver); the job is shared by the dial and the thread
    and freed by whichever lets go last, so an abandoned lookup leaks
    nothing once it returns. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dial.h"
 
-#define MAX_RESULTS 32
 /* Timeout 0 waits no longer than scheduling noise for the resolver. */
 #define ZERO_TIMEOUT_GRACE_MS 10
 
@@ -22,7 +21,7 @@ typedef struct resolve_job {
     unsigned epoch; /* of the dial that asked: see xsock__background_begin */
     int rc, os_error;
     size_t n;
-    xsock_addr addrs[MAX_RESULTS];
+    xsock_addr addrs[XSOCK__MAX_ADDRS];
 } resolve_job;
 
 static atomic_int g_running; /* resolver threads still inside getaddrinfo */
@@ -44,7 +43,7 @@ static void resolver_main(void *arg)
 {
     resolve_job *job = arg;
     xsock__background_begin(job->epoch);
-    job->rc = xsock_os_resolve(job->host, job->port, job->family, job->addrs, MAX_RESULTS, &job->n);
+    job->rc = xsock_os_resolve(job->host, job->port, job->family, job->addrs, XSOCK__MAX_ADDRS, &job->n);
     job->os_error = job->rc == XSOCK_OK ? 0 : xsock__os_error();
     xsock_os_event_set(job->done);
     job_release(job);
@@ -109,4 +108,45 @@ int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const ch
     }
     job_release(job);
     return rc;
+}
+
+/* ---- The addresses of a dial ------------------------------------------ */
+
+/* Interleave families, starting with the family of the first address. */
+static void interleave(xsock_addr *a, size_t n)
+{
+    xsock_addr first[XSOCK__MAX_ADDRS], other[XSOCK__MAX_ADDRS];
+    size_t nf = 0, no = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].family == a[0].family)
+            first[nf++] = a[i];
+        else
+            other[no++] = a[i];
+    }
+    size_t k = 0, i = 0, j = 0;
+    while (i < nf || j < no) {
+        if (i < nf) a[k++] = first[i++];
+        if (j < no) a[k++] = other[j++];
+    }
+}
+
+int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock_addr *out, size_t max, size_t *n)
+{
+    *n = 0;
+    if (xsock_addr_parse(host, port, out) == XSOCK_OK) {
+        if (family != XSOCK_AF_UNSPEC && out->family != family)
+            return xsock__fail_msg(XSOCK_EAFNOSUPPORT, "connect %s: not an IPv%d address", host,
+                                   family);
+        *n = 1;
+        return XSOCK_OK;
+    }
+    if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
+    int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
+    if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "resolve %s", host);
+    if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
+    if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline))
+        return xsock__fail_msg(XSOCK_ETIMEDOUT, "resolve %s", host);
+    interleave(out, *n);
+    return XSOCK_OK;
 }

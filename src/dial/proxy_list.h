@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "proxy_url.h"
+#include "../proxy/proxy_url.h"
 
 struct xsock_proxy_list {
     size_t n, cap;

@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "proxy_handshake.h"
-#include "proxy_url.h"
+#include "dial.h"
+#include "../proxy/handshake.h"
+#include "../proxy/proxy_url.h"
 
-#define MAX_ADDRS 32
 #define HS_BUF 4096
 
 static int proxy_fail(const xsock_proxy_url *p, int code, int os_error, const char *what)
@@ -44,9 +43,9 @@ static int start_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, 
         int family = p->scheme == XSOCK_PROXY_SOCKS4 ? XSOCK_AF_INET : ctx->opts->family;
         if (p->scheme == XSOCK_PROXY_SOCKS4 && ctx->opts->family == XSOCK_AF_INET6)
             return proxy_fail(p, XSOCK_EAFNOSUPPORT, 0, "SOCKS4 carries only IPv4 targets");
-        xsock_addr addrs[MAX_ADDRS];
+        xsock_addr addrs[XSOCK__MAX_ADDRS];
         size_t n = 0;
-        rc = xsock__resolve_family(ctx, host, port, family, addrs, MAX_ADDRS, &n);
+        rc = xsock__resolve_family(ctx, host, port, family, addrs, XSOCK__MAX_ADDRS, &n);
         if (rc != XSOCK_OK) return rc;
         rc_hs = xsock_hs_start_addr(hs, p, &addrs[0]);
     } else {
@@ -58,11 +57,11 @@ static int start_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, 
 
 static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xsock **out)
 {
-    xsock_addr addrs[MAX_ADDRS];
+    xsock_addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
     /* the family preference is about the target: the proxy is reached
        over whatever family its own address has */
-    int rc = xsock__resolve_family(ctx, p->host, p->port, XSOCK_AF_UNSPEC, addrs, MAX_ADDRS, &n);
+    int rc = xsock__resolve_family(ctx, p->host, p->port, XSOCK_AF_UNSPEC, addrs, XSOCK__MAX_ADDRS, &n);
     if (rc == XSOCK_OK) rc = xsock__connect_addrs(ctx, addrs, n, p->host, p->port, out);
     if (rc == XSOCK_OK) return rc;
     xsock__detail_prefix("proxy %s", p->display);
@@ -74,17 +73,6 @@ static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p,
     if (rc == XSOCK_ECONNRESET || rc == XSOCK_EPIPE || rc == XSOCK_ECONNABORTED)
         return XSOCK_EPROXYPROTO;
     return XSOCK_EPROXYCONNECT;
-}
-
-static int keep_leftover(xsock *s, const unsigned char *data, size_t len)
-{
-    if (len == 0) return XSOCK_OK;
-    s->pending = malloc(len);
-    if (!s->pending) return xsock__fail_msg(XSOCK_ENOMEM, "keeping %zu tunnel bytes", len);
-    memcpy(s->pending, data, len);
-    s->pending_off = 0;
-    s->pending_len = len;
-    return XSOCK_OK;
 }
 
 /* A wait in the handshake loop: the deadline is checked before each one,
@@ -136,7 +124,7 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
         size_t used = 0;
         rc = xsock_hs_input(hs, buf + off, have - off, &used);
         off += used;
-        if (rc == XSOCK_OK) return keep_leftover(s, buf + off, have - off);
+        if (rc == XSOCK_OK) return xsock__tunnel_keep(s, buf + off, have - off);
         if (rc < 0) return proxy_fail(p, rc, 0, xsock_hs_detail(hs));
     }
 }

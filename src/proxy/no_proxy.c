@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#include "addr.h"
+#include "../addr.h"
+#include "../util.h"
 #include "xsock.h"
 
 #define ENTRY_MAX 300
@@ -20,18 +21,6 @@ typedef struct target {
 static int is_sep(char c)
 {
     return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int ieq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) return 0;
-    return 1;
 }
 
 /* ::ffff:a.b.c.d is a.b.c.d */
@@ -152,9 +141,9 @@ static int entry_matches(const char *tok, size_t n, const target *t)
     }
     if (el > 0 && e[el - 1] == '.') el--;
     if (el == 0) return 0;
-    if (t->name_len == el) return ieq(t->name, e, el);
+    if (t->name_len == el) return xsock__ascii_ieq(t->name, e, el);
     return t->name_len > el && t->name[t->name_len - el - 1] == '.' &&
-           ieq(t->name + t->name_len - el, e, el);
+           xsock__ascii_ieq(t->name + t->name_len - el, e, el);
 }
 
 int xsock_no_proxy_match(const char *no_proxy, const char *host, uint16_t port)

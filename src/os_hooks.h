@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* What the core gives the backends, and all they see of it: the thread's
+   OS error, the count of OS calls, and the trace hook their syscall
+   wrappers report to.  Backends include this, xsock_os.h and syscalls.h. */
+#ifndef XSOCK_OS_HOOKS_H
+#define XSOCK_OS_HOOKS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "xsock.h"
+
+#ifdef __GNUC__
+#define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
+#define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define XSOCK_CALLER() __builtin_return_address(0)
+/* mingw-w64 checks printf formats as msvcrt's unless told its own C99
+   stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
+#if defined(__MINGW_PRINTF_FORMAT)
+#define XSOCK_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#else
+#define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+#else
+#define XSOCK_LIKELY(x) (x)
+#define XSOCK_UNLIKELY(x) (x)
+#define XSOCK_CALLER() ((void *)0)
+#define XSOCK_PRINTF(f, a)
+#endif
+
+/* The raw OS code of this thread's last failure, for xsock_last_os_error
+   (error.c): a backend sets it on every failed call. */
+void xsock__set_os_error(int os_error);
+int xsock__os_error(void);
+
+/* ---- Counting and tracing OS calls (trace.c) ------------------------------ */
+
+extern atomic_uint_fast64_t xsock__os_calls;
+/* Nonzero while a trace hook is set: the wrappers' one branch. */
+extern atomic_int xsock__tracing;
+
+void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
+                       uint64_t start_ns);
+
+/* The same count for the calling thread alone (tests measure one dial
+   while a peer in the same process makes calls of its own). */
+extern _Thread_local uint64_t xsock__thread_os_calls;
+
+#define XSOCK_COUNT_OS_CALL()                                                 \
+    (xsock__thread_os_calls++,                                                \
+     atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
+
+#endif

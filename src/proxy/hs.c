@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The helpers every handshake machine uses (see hs.h): reset, the output
+   window, failures with a detail, and the target host's form. */
+#include "hs.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util.h"
+#include "xsock.h"
+
+void xsock__hs_reset(xsock_hs *hs, int proto, const xsock__hs_ops *ops)
+{
+    xsock__secure_zero(hs, sizeof *hs);
+    hs->proto = proto;
+    hs->ops = ops;
+    hs->result = XSOCK_HS_WANT_READ;
+}
+
+void xsock__hs_queue(xsock_hs *hs, size_t off, size_t len)
+{
+    hs->seg_start = off;
+    hs->out_start = off;
+    hs->out_end = off + len;
+}
+
+int xsock__hs_fail(xsock_hs *hs, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(hs->detail, sizeof hs->detail, fmt, ap);
+    va_end(ap);
+    hs->result = code;
+    /* nothing more will be sent: drop any queued output (it may hold a secret) */
+    xsock__secure_zero(hs->out, sizeof hs->out);
+    hs->out_start = hs->out_end = 0;
+    return code;
+}
+
+int xsock__hs_host(const char *host, char *buf, size_t len, xsock_addr *lit, int *is_lit)
+{
+    if (!host || !*host) return XSOCK_EINVAL;
+    size_t n = strlen(host);
+    *is_lit = xsock_addr_parse(host, 0, lit) == XSOCK_OK;
+    if (*is_lit && n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+        host++;
+        n -= 2;
+    }
+    if (n >= len) return XSOCK_EINVAL;
+    memcpy(buf, host, n);
+    buf[n] = '\0';
+    return XSOCK_OK;
+}
