@@ -1,17 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /* echo_server: echoes every connection back, one at a time.
 
-   usage: echo_server [--host H] [--port N] [--once]
-   Prints "listening on ADDR" once ready; --once stops after one client. */
+   usage: echo_server [--host H] [--port N] [--once] [--banner TEXT]
+   Prints "listening on ADDR" once ready; --once stops after one client;
+   --banner sends TEXT and a newline to each client first, as a server
+   that speaks first does (SMTP, SSH, FTP). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xsock.h>
 
-static void serve(xsock *c)
+#include "args.h"
+
+static const char usage_text[] =
+    "usage: echo_server [--host H] [--port N] [--once] [--banner TEXT]\n"
+    "\n"
+    "Echoes every connection back, one client at a time.\n"
+    "\n"
+    "  --host H       address to listen on (default 127.0.0.1)\n"
+    "  --port N       port to listen on, 0 for any free one (default 0);\n"
+    "                 the address is printed as \"listening on ADDR\"\n"
+    "  --once         stop after the first client\n"
+    "  --banner TEXT  send TEXT and a newline to each client before echoing\n"
+    "  -h, --help     print this help and exit\n";
+
+static void serve(xsock *c, const char *banner)
 {
     char buf[16384];
-    ptrdiff_t n;
+    ptrdiff_t n = 0;
+    if (banner) {
+        size_t len = strlen(banner);
+        if (xsock_send_all(c, banner, len, 30000) != XSOCK_OK || xsock_send_all(c, "\n", 1, 30000) != XSOCK_OK) {
+            fprintf(stderr, "echo_server: %s\n", xsock_last_error_detail());
+            return;
+        }
+    }
     while ((n = xsock_recv(c, buf, sizeof buf, 30000)) > 0)
         if (xsock_send_all(c, buf, (size_t)n, 30000) != XSOCK_OK) break;
     if (n < 0) fprintf(stderr, "echo_server: %s\n", xsock_last_error_detail());
@@ -19,25 +42,31 @@ static void serve(xsock *c)
 
 int main(int argc, char **argv)
 {
-    const char *host = "127.0.0.1";
-    long port = 0;
+    const char *host = "127.0.0.1", *banner = NULL, *opt;
+    uint16_t port = 0;
     int once = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
-            host = argv[++i];
-        else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
-            port = strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--once") == 0)
+    args_cursor a;
+    args_begin(&a, "echo_server", usage_text, argc, argv);
+    while ((opt = args_next_option(&a)) != NULL) {
+        if (strcmp(opt, "--host") == 0)
+            host = args_value(&a, opt);
+        else if (strcmp(opt, "--port") == 0)
+            port = args_port(&a, opt, args_value(&a, opt), 1);
+        else if (strcmp(opt, "--once") == 0)
             once = 1;
-        else {
-            fprintf(stderr, "usage: echo_server [--host H] [--port N] [--once]\n");
-            return 2;
-        }
+        else if (strcmp(opt, "--banner") == 0)
+            banner = args_value(&a, opt);
+        else
+            args_unknown_option(&a, opt);
     }
+    int npos;
+    args_positionals(&a, 0, 0, "nothing", &npos);
+
     xsock_init();
     xsock *l = NULL;
-    if (port < 0 || port > 65535 || xsock_listen(&l, host, (uint16_t)port, 16) != XSOCK_OK) {
+    if (xsock_listen(&l, host, port, 16) != XSOCK_OK) {
         fprintf(stderr, "echo_server: %s\n", xsock_last_error_detail());
+        xsock_cleanup();
         return 1;
     }
     char addr[64];
@@ -51,7 +80,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "echo_server: %s\n", xsock_last_error_detail());
             break;
         }
-        serve(c);
+        serve(c, banner);
         xsock_close(c);
     } while (!once);
     xsock_close(l);

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <xsock.h>
 
+#include "args.h"
+
 typedef struct route_plan {
     char **proxies; /* from argv */
     int n;
@@ -52,44 +54,45 @@ static void log_failure(void *user, const char *uri, const char *proxy_url, int 
             xsock_strerror(err));
 }
 
-/* The URL without "user:password@", for printing. */
-static void without_userinfo(char *out, size_t len, const char *url)
-{
-    const char *auth = strstr(url, "://");
-    const char *at = auth ? strrchr(auth + 3, '@') : NULL;
-    if (at) snprintf(out, len, "%.*s%s", (int)(auth + 3 - url), url, at + 1);
-    else snprintf(out, len, "%s", url);
-}
-
-static int usage(void)
-{
-    fprintf(stderr,
-            "usage: proxy_selector [--timeout MS] [--no-direct] [--send TEXT] host port [PROXY-URL...]\n");
-    return 2;
-}
+static const char usage_text[] =
+    "usage: proxy_selector [--timeout MS] [--no-direct] [--send TEXT] host port [PROXY-URL...]\n"
+    "\n"
+    "Connects to host:port trying each PROXY-URL in order, then a direct connect\n"
+    "(unless --no-direct), all within one deadline, and prints which route worked.\n"
+    "\n"
+    "  --timeout MS  the deadline of the whole dial (default 10000), and of each\n"
+    "                send and receive with --send\n"
+    "  --no-direct   do not fall back to a direct connect\n"
+    "  --send TEXT   send TEXT, half-close, and print the reply\n"
+    "  -h, --help    print this help and exit\n"
+    "\n"
+    "PROXY-URL: socks4://, socks4a://, socks5://, socks5h:// or http:// (CONNECT),\n"
+    "with an optional user:password@ (percent-encoded), or \"direct\".\n";
 
 int main(int argc, char **argv)
 {
-    int timeout_ms = 10000, i = 1;
-    const char *send = NULL;
+    int timeout_ms = 10000;
+    const char *send = NULL, *opt;
     route_plan plan = {NULL, 0, 1, 0};
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
-            timeout_ms = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--no-direct") == 0)
+    args_cursor a;
+    args_begin(&a, "proxy_selector", usage_text, argc, argv);
+    while ((opt = args_next_option(&a)) != NULL) {
+        if (strcmp(opt, "--timeout") == 0)
+            timeout_ms = args_millis(&a, opt, args_value(&a, opt), 0);
+        else if (strcmp(opt, "--no-direct") == 0)
             plan.direct_last = 0;
-        else if (strcmp(argv[i], "--send") == 0 && i + 1 < argc)
-            send = argv[++i];
+        else if (strcmp(opt, "--send") == 0)
+            send = args_value(&a, opt);
         else
-            return usage();
+            args_unknown_option(&a, opt);
     }
-    if (argc - i < 2) return usage();
-    const char *host = argv[i];
-    long port = strtol(argv[i + 1], NULL, 10);
-    if (port <= 0 || port > 65535) return usage();
-    plan.proxies = argv + i + 2;
-    plan.n = argc - i - 2;
-    if (plan.n == 0 && !plan.direct_last) return usage();
+    int npos;
+    char **pos = args_positionals(&a, 2, a.argc, "host and port", &npos);
+    const char *host = pos[0];
+    uint16_t port = args_port(&a, "port", pos[1], 0);
+    plan.proxies = pos + 2;
+    plan.n = npos - 2;
+    if (plan.n == 0 && !plan.direct_last) args_fail(&a, "--no-direct needs at least one PROXY-URL");
 
     xsock_init();
     xsock_dialer *d = xsock_dialer_new();
@@ -97,13 +100,17 @@ int main(int argc, char **argv)
         xsock_cleanup();
         return 1;
     }
-    int rc = xsock_dialer_set_timeout(d, timeout_ms);
-    /* Check the URLs before dialing: set_proxy validates one (and the
-       selector below replaces it again, a fixed proxy would win otherwise). */
-    for (int k = 0; rc == XSOCK_OK && k < plan.n; k++)
-        if ((rc = xsock_dialer_set_proxy(d, plan.proxies[k])) != XSOCK_OK)
-            fprintf(stderr, "proxy_selector: bad proxy URL #%d: %s\n", k + 1, xsock_errname(rc));
-    if (rc == XSOCK_OK) rc = xsock_dialer_set_proxy(d, NULL);
+    xsock_dialer_set_timeout(d, timeout_ms); /* validated above: >= 0 */
+    /* Check the URLs before dialing, each with the parser's reason: a bad
+       one is a bad argument (exit 2), not a failed route.  set_proxy
+       validates one; NULL removes it again, since a fixed proxy would win
+       over the selector below. */
+    for (int k = 0; k < plan.n; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "PROXY-URL #%d", k + 1);
+        args_set_proxy(&a, d, name, plan.proxies[k]);
+    }
+    int rc = xsock_dialer_set_proxy(d, NULL);
 
     xsock_proxy_selector selector = {&plan, select_routes, log_failure};
     if (rc == XSOCK_OK) rc = xsock_dialer_set_proxy_selector(d, &selector);
@@ -115,9 +122,9 @@ int main(int argc, char **argv)
         /* entries are tried in order: the failures tell which one worked */
         char route[512], peer[80] = "";
         const char *used = plan.failures < plan.n ? plan.proxies[plan.failures] : "direct";
-        without_userinfo(route, sizeof route, used);
+        args_url_without_userinfo(route, sizeof route, used);
         xsock_peer_addr(s, peer, sizeof peer);
-        printf("connected to %s:%ld via %s (socket peer %s) after %d failed prox%s\n", host, port, route,
+        printf("connected to %s:%u via %s (socket peer %s) after %d failed prox%s\n", host, (unsigned)port, route,
                peer, plan.failures, plan.failures == 1 ? "y" : "ies");
         fflush(stdout);
         if (send) {

@@ -12,6 +12,8 @@ PACKAGES=(
   "${DEMO_PACKAGES[@]}"
   # native tests; the consumer tests (C++, pkg-config)
   libcmocka-dev pkg-config g++
+  # examples/tls_client (OpenSSL; Linux only: Debian has none for mingw-w64)
+  libssl-dev
   # the API reference (scripts/docs.sh)
   doxygen
   # sanitizers, fuzzing, leak and descriptor checks
