@@ -16,23 +16,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *hosts[] = {"example.com", "127.0.0.1", "::1", "[2001:db8::1]"};
     static const char secret[] = "S3cr3t!pw";
-    static xsock_hs start, hs;
+    static xsock__hs start, hs;
     static char b64[64];
     if (size < 2) return 0;
-    if (size > 3 * XSOCK_HTTP_HEADER_MAX) return 0;
+    if (size > 3 * XSOCK__HTTP_HEADER_MAX) return 0;
     uint8_t flags = data[0];
     size_t chunk = (size_t)data[1] * 16 + 1;
     const char *user = (flags & 4) ? "fuzzuser" : NULL;
-    if (!b64[0]) xsock_base64_encode((const uint8_t *)"fuzzuser:S3cr3t!pw", 18, b64, sizeof b64);
-    FUZZ_CHECK(xsock_http_connect_start(&start, user, secret, hosts[flags & 3], 443) == XSOCK_OK);
+    if (!b64[0]) xsock__base64_encode((const uint8_t *)"fuzzuser:S3cr3t!pw", 18, b64, sizeof b64);
+    FUZZ_CHECK(xsock__http_connect_start(&start, user, secret, hosts[flags & 3], 443) == XSOCK_OK);
     int rc = fuzz_drive_all_splits(&hs, &start, data + 2, size - 2, chunk, secret);
-    if (!fuzz_contains(data + 2, size - 2, b64)) FUZZ_CHECK(!strstr(xsock_hs_detail(&hs), b64));
-    int status = xsock_http_connect_status(&hs);
+    if (!fuzz_contains(data + 2, size - 2, b64)) FUZZ_CHECK(!strstr(xsock__hs_detail(&hs), b64));
+    int status = xsock__http_connect_status(&hs);
     if (rc == XSOCK_OK) {
         FUZZ_CHECK(status >= 200 && status <= 299);
     } else if (rc != XSOCK_EPROXYPROTO) {
         FUZZ_CHECK(status >= 100 && status <= 999);
-        FUZZ_CHECK(strstr(xsock_hs_detail(&hs), "HTTP/") != NULL);
+        FUZZ_CHECK(strstr(xsock__hs_detail(&hs), "HTTP/") != NULL);
     }
     return 0;
 }

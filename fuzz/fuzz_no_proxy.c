@@ -46,16 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(list, nl ? nl + 1 : data, llen);
     list[llen] = '\0';
 
-    int m = xsock_no_proxy_match(list, host, port);
+    int m = xsock__no_proxy_match(list, host, port);
     CHECK(m == 0 || m == 1);
     snprintf(wrapped, size - hlen + 16, " ,\t%s, ", list);
-    CHECK(xsock_no_proxy_match(wrapped, host, port) == m);
+    CHECK(xsock__no_proxy_match(wrapped, host, port) == m);
     snprintf(more, size - hlen + 32, "%s,other.invalid", list);
-    if (m) CHECK(xsock_no_proxy_match(more, host, port) == 1);
+    if (m) CHECK(xsock__no_proxy_match(more, host, port) == 1);
     snprintf(more, size - hlen + 32, "%s,*", list);
-    if (host[0]) CHECK(xsock_no_proxy_match(more, host, port) == 1);
+    if (host[0]) CHECK(xsock__no_proxy_match(more, host, port) == 1);
     char *ul = upper(list), *uh = upper(host);
-    CHECK(xsock_no_proxy_match(ul, uh, port) == m);
+    CHECK(xsock__no_proxy_match(ul, uh, port) == m);
     free(ul);
     free(uh);
     free(host);

@@ -25,15 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static xsock_proxy_url u, v;
-    static xsock_hs hs;
+    static xsock__proxy_url u, v;
+    static xsock__hs hs;
     if (size > 4096) return 0;
     char *url = malloc(size + 1);
     if (!url) return 0;
     memcpy(url, data, size);
     url[size] = '\0';
 
-    int rc = xsock_proxy_url_parse(url, &u);
+    int rc = xsock__proxy_url_parse(url, &u);
     if (rc != XSOCK_OK) {
         CHECK(rc == XSOCK_EINVAL);
         CHECK(u.error != NULL);
@@ -42,13 +42,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK(u.error == NULL);
-    CHECK(strlen(u.user) <= XSOCK_PROXY_FIELD_MAX);
-    CHECK(strlen(u.password) <= XSOCK_PROXY_FIELD_MAX);
-    CHECK(strlen(u.host) <= XSOCK_PROXY_FIELD_MAX);
-    CHECK(strlen(u.display) < XSOCK_PROXY_DISPLAY_MAX);
+    CHECK(strlen(u.user) <= XSOCK__PROXY_FIELD_MAX);
+    CHECK(strlen(u.password) <= XSOCK__PROXY_FIELD_MAX);
+    CHECK(strlen(u.host) <= XSOCK__PROXY_FIELD_MAX);
+    CHECK(strlen(u.display) < XSOCK__PROXY_DISPLAY_MAX);
     CHECK(strchr(u.display, '@') == NULL);
     CHECK(u.has_user || !u.has_password);
-    if (u.scheme == XSOCK_PROXY_DIRECT) {
+    if (u.scheme == XSOCK__PROXY_DIRECT) {
         CHECK(strcmp(url, "direct") == 0);
         free(url);
         return 0;
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(memcmp(url, u.display, head) == 0);
     CHECK(memcmp(url + ul - (dl - head), u.display + head, dl - head) == 0);
     /* the display parses to the same proxy, without credentials */
-    CHECK(xsock_proxy_url_parse(u.display, &v) == XSOCK_OK);
+    CHECK(xsock__proxy_url_parse(u.display, &v) == XSOCK_OK);
     CHECK(v.scheme == u.scheme && v.port == u.port && strcmp(v.host, u.host) == 0);
     CHECK(!v.has_user && !v.has_password);
 
@@ -74,21 +74,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *targets[] = {"example.com", "127.0.0.1", "::1", "a\r\nb", ""};
     for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
         const char *why = NULL;
-        int trc = xsock_proxy_check_target(&u, targets[i], 80, &why);
+        int trc = xsock__proxy_check_target(&u, targets[i], 80, &why);
         CHECK((trc == XSOCK_OK) == (why == NULL));
-        int src = xsock_hs_start(&hs, &u, targets[i], 80);
+        int src = xsock__hs_start(&hs, &u, targets[i], 80);
         CHECK(src <= 0);
         if (trc != XSOCK_OK) CHECK(src != XSOCK_OK);
         if (src != XSOCK_OK) {
             CHECK(hs.detail[0] != '\0');
             size_t n;
-            xsock_hs_output(&hs, &n);
+            xsock__hs_output(&hs, &n);
             CHECK(n == 0);
         }
         if (u.password[0] && strlen(u.password) >= 6)
-            CHECK(strstr(xsock_hs_detail(&hs), u.password) == NULL);
+            CHECK(strstr(xsock__hs_detail(&hs), u.password) == NULL);
     }
-    xsock_proxy_url_wipe(&u);
+    xsock__proxy_url_wipe(&u);
     free(url);
     return 0;
 }

@@ -11,18 +11,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static xsock_hs start, hs;
+    static xsock__hs start, hs;
     if (size < 2) return 0;
     uint8_t flags = data[0];
     size_t chunk = (size_t)data[1] % 16 + 1;
     int socks4a = flags & 1;
     const char *host = (socks4a && (flags & 2)) ? "example.com" : "10.1.2.3";
     const char *user = (flags & 4) ? "alice" : NULL;
-    FUZZ_CHECK(xsock_socks4_start(&start, socks4a, user, host, 80) == XSOCK_OK);
+    FUZZ_CHECK(xsock__socks4_start(&start, socks4a, user, host, 80) == XSOCK_OK);
     int rc = fuzz_drive_all_splits(&hs, &start, data + 2, size - 2, chunk, NULL);
     if (rc == XSOCK_OK) {
         FUZZ_CHECK(size - 2 >= 8);
-        FUZZ_CHECK(xsock_hs_bound_addr(&hs) && xsock_hs_bound_addr(&hs)->atyp == XSOCK_ATYP_IPV4);
+        FUZZ_CHECK(xsock__hs_bound_addr(&hs) && xsock__hs_bound_addr(&hs)->atyp == XSOCK__ATYP_IPV4);
     } else {
         FUZZ_CHECK(rc == XSOCK_EPROXYPROTO || rc == XSOCK_EPROXYAUTH || rc == XSOCK_EPROXY_GENERAL);
     }

@@ -46,8 +46,8 @@ void xsock__unreserve(void)
     atomic_fetch_sub(&g_slots, 1);
 }
 
-int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xsock_addr *local,
-                 const xsock_addr *peer, xsock **out)
+int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
+                 const xsock__addr *peer, xsock **out)
 {
     xsock *s = calloc(1, sizeof *s);
     if (!s) {
@@ -71,21 +71,21 @@ int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xs
         s->has_peer = 1;
     }
 
-    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     s->next = g_head;
     if (g_head) g_head->prev = s;
     g_head = s;
     g_opened++;
     g_live++;
     if (g_live > g_peak) g_peak = g_live;
-    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     *out = s;
     return XSOCK_OK;
 }
 
 void xsock__untrack(xsock *s)
 {
-    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     if (s->prev)
         s->prev->next = s->next;
     else
@@ -93,7 +93,7 @@ void xsock__untrack(xsock *s)
     if (s->next) s->next->prev = s->prev;
     g_closed++;
     g_live--;
-    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     xsock__unreserve();
     free(s->via);
     xsock__tunnel_free(s);
@@ -102,16 +102,16 @@ void xsock__untrack(xsock *s)
 
 void xsock__set_via(xsock *s, char *via)
 {
-    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     free(s->via);
     s->via = via;
-    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     xsock__stats_handshake_done(s);
 }
 
-void xsock__set_kind(xsock *s, enum xsock_kind kind)
+void xsock__set_kind(xsock *s, enum xsock__kind kind)
 {
-    if (kind == XSOCK_KIND_CONNECTED) xsock__stats_connected(s);
+    if (kind == XSOCK__KIND_CONNECTED) xsock__stats_connected(s);
     /* release: a report that sees the kind sees the counters it closed */
     atomic_store_explicit(&s->kind, (int)kind, memory_order_release);
 }
@@ -119,12 +119,12 @@ void xsock__set_kind(xsock *s, enum xsock_kind kind)
 void xsock_get_stats(xsock_stats *st)
 {
     if (!st) return;
-    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     st->opened = g_opened;
     st->closed = g_closed;
     st->live = g_live;
     st->peak = g_peak;
-    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     st->limit = atomic_load(&g_limit);
     st->os_calls = atomic_load(&xsock__os_calls);
 }
@@ -138,9 +138,9 @@ void xsock_set_limit(uint64_t max_live)
    callbacks and any OS call run without it. */
 typedef struct snapshot {
     xsock_native handle;
-    enum xsock_kind kind;
+    enum xsock__kind kind;
     int has_local, has_peer;
-    xsock_addr local, peer;
+    xsock__addr local, peer;
     const char *site;
     const void *site_pc;
     uint64_t created_ns;
@@ -152,7 +152,7 @@ typedef struct snapshot {
 static void take(const xsock *s, snapshot *t)
 {
     t->handle = s->handle;
-    t->kind = (enum xsock_kind)atomic_load(&s->kind);
+    t->kind = (enum xsock__kind)atomic_load(&s->kind);
     t->has_local = s->has_local;
     t->has_peer = s->has_peer;
     t->local = s->local;
@@ -162,7 +162,7 @@ static void take(const xsock *s, snapshot *t)
     t->created_ns = s->created_ns;
     t->via = s->via ? xsock__strdup(s->via) : NULL;
     xsock__stats_fill(s->handle, &s->ctr, 0, &t->ctr);
-    if (t->kind == XSOCK_KIND_CONNECTING) /* still counting: see socket_stats.h */
+    if (t->kind == XSOCK__KIND_CONNECTING) /* still counting: see socket_stats.h */
         t->ctr.os_calls = t->ctr.waits = t->ctr.wait_ns = 0;
     uint64_t l = atomic_load_explicit(&((xsock *)(uintptr_t)s)->ctr.listener, memory_order_relaxed);
     t->listener = l ? (xsock_native)(l - 1) : XSOCK_INVALID_NATIVE;
@@ -175,13 +175,13 @@ static void take(const xsock *s, snapshot *t)
 static void emit(const snapshot *t, uint64_t now, int ask_os,
                  void (*cb)(void *user, const xsock_info *info), void *user)
 {
-    char local[XSOCK_ADDRSTRLEN] = "", peer[XSOCK_ADDRSTRLEN] = "", site[512];
-    xsock_addr a;
+    char local[XSOCK__ADDRSTRLEN] = "", peer[XSOCK__ADDRSTRLEN] = "", site[512];
+    xsock__addr a;
     if (t->has_local)
-        xsock_addr_format(&t->local, local, sizeof local);
-    else if (ask_os && t->kind != XSOCK_KIND_CONNECTING && xsock_os_local_addr(t->handle, &a) == XSOCK_OK)
-        xsock_addr_format(&a, local, sizeof local);
-    if (t->has_peer) xsock_addr_format(&t->peer, peer, sizeof peer);
+        xsock__addr_format(&t->local, local, sizeof local);
+    else if (ask_os && t->kind != XSOCK__KIND_CONNECTING && xsock_os_local_addr(t->handle, &a) == XSOCK_OK)
+        xsock__addr_format(&a, local, sizeof local);
+    if (t->has_peer) xsock__addr_format(&t->peer, peer, sizeof peer);
     if (t->site_pc)
         xsock_os_describe_code(t->site_pc, site, sizeof site);
     else
@@ -212,7 +212,7 @@ static int g_ask_os = 1;
 size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *user)
 {
     uint64_t now = xsock_os_monotonic_ns();
-    xsock_os_lock(XSOCK_LOCK_REGISTRY);
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     size_t n = (size_t)g_live;
     snapshot *snaps = cb && n ? malloc(n * sizeof *snaps) : NULL;
     if (cb && n && !snaps) {
@@ -223,12 +223,12 @@ size_t xsock_foreach_live(void (*cb)(void *user, const xsock_info *info), void *
             emit(&one, now, 0, cb, user);
             free(one.via);
         }
-        xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+        xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
         return n;
     }
     size_t i = 0;
     for (xsock *s = g_head; s && snaps; s = s->next) take(s, &snaps[i++]);
-    xsock_os_unlock(XSOCK_LOCK_REGISTRY);
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     for (size_t k = 0; k < i; k++) {
         emit(&snaps[k], now, g_ask_os, cb, user);
         free(snaps[k].via);

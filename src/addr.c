@@ -99,11 +99,11 @@ static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
     return XSOCK_OK;
 }
 
-int xsock_addr_parse(const char *host, uint16_t port, xsock_addr *out)
+int xsock__addr_parse(const char *host, uint16_t port, xsock__addr *out)
 {
     if (!host || !out) return XSOCK_EINVAL;
     size_t n = strlen(host);
-    xsock_addr a;
+    xsock__addr a;
     memset(&a, 0, sizeof a);
     a.port = port;
 
@@ -176,9 +176,9 @@ static size_t format_ipv6(const uint8_t ip[16], char *buf)
     return pos;
 }
 
-int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len)
+int xsock__addr_format_ip(const xsock__addr *a, char *buf, size_t len)
 {
-    char tmp[XSOCK_ADDRSTRLEN];
+    char tmp[XSOCK__ADDRSTRLEN];
     if (!a || !buf) return XSOCK_EINVAL;
     if (a->family == XSOCK_AF_INET) {
         snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", a->ip[0], a->ip[1], a->ip[2], a->ip[3]);
@@ -195,7 +195,7 @@ int xsock_addr_format_ip(const xsock_addr *a, char *buf, size_t len)
 
 /* An IPv4 peer seen through a dual-stack socket (::ffff:a.b.c.d) is shown
    as the IPv4 address it is, as Go and Java show it. */
-static int v4_mapped(const xsock_addr *a, xsock_addr *v4)
+static int v4_mapped(const xsock__addr *a, xsock__addr *v4)
 {
     static const uint8_t prefix[12] = {[10] = 0xff, [11] = 0xff};
     if (a->family != XSOCK_AF_INET6 || memcmp(a->ip, prefix, sizeof prefix) != 0) return 0;
@@ -206,12 +206,12 @@ static int v4_mapped(const xsock_addr *a, xsock_addr *v4)
     return 1;
 }
 
-int xsock_addr_format(const xsock_addr *a, char *buf, size_t len)
+int xsock__addr_format(const xsock__addr *a, char *buf, size_t len)
 {
-    char ip[XSOCK_ADDRSTRLEN], tmp[XSOCK_ADDRSTRLEN + 8];
-    xsock_addr v4;
+    char ip[XSOCK__ADDRSTRLEN], tmp[XSOCK__ADDRSTRLEN + 8];
+    xsock__addr v4;
     if (v4_mapped(a, &v4)) a = &v4;
-    int rc = xsock_addr_format_ip(a, ip, sizeof ip);
+    int rc = xsock__addr_format_ip(a, ip, sizeof ip);
     if (rc != XSOCK_OK) return rc;
     snprintf(tmp, sizeof tmp, a->family == XSOCK_AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
              (unsigned)a->port);
@@ -220,14 +220,14 @@ int xsock_addr_format(const xsock_addr *a, char *buf, size_t len)
     return XSOCK_OK;
 }
 
-int xsock_addr_is_loopback(const xsock_addr *a)
+int xsock__addr_is_loopback(const xsock__addr *a)
 {
     static const uint8_t v6_loopback[16] = {[15] = 1};
     if (a->family == XSOCK_AF_INET) return a->ip[0] == 127;
     return a->family == XSOCK_AF_INET6 && memcmp(a->ip, v6_loopback, 16) == 0;
 }
 
-void xsock_host_port(char *buf, size_t len, const char *host, uint16_t port)
+void xsock__host_port(char *buf, size_t len, const char *host, uint16_t port)
 {
     int bracket = strchr(host, ':') != NULL && host[0] != '[';
     snprintf(buf, len, bracket ? "[%s]:%u" : "%s:%u", host, (unsigned)port);

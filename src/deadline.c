@@ -4,14 +4,14 @@
 #include "internal.h"
 
 
-void xsock__deadline_start(xsock_deadline *d, int timeout_ms)
+void xsock__deadline_start(xsock__deadline *d, int timeout_ms)
 {
     d->end_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns() + (uint64_t)timeout_ms * XSOCK__NS_PER_MS;
     /* a deadline that lands exactly on 0 would read as "none" */
     if (timeout_ms >= 0 && d->end_ns == 0) d->end_ns = 1;
 }
 
-int xsock__deadline_left_ms(const xsock_deadline *d)
+int xsock__deadline_left_ms(const xsock__deadline *d)
 {
     if (d->end_ns == 0) return -1;
     uint64_t now = xsock_os_monotonic_ns();
@@ -20,7 +20,7 @@ int xsock__deadline_left_ms(const xsock_deadline *d)
     return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
-int xsock__deadline_expired(const xsock_deadline *d)
+int xsock__deadline_expired(const xsock__deadline *d)
 {
     return d->end_ns != 0 && xsock_os_monotonic_ns() >= d->end_ns;
 }
@@ -34,7 +34,7 @@ int xsock__check_timeout(int timeout_ms)
 
 /* After an interruption the time left is recomputed, and a deadline that
    passed meanwhile ends the wait: signals never stretch a call. */
-int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_timeout,
+int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents)
 {
     xsock_os_pollent e;

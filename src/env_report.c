@@ -91,12 +91,12 @@ static void read_trace(const char *v)
 
 void xsock__env_once(void)
 {
-    if (XSOCK_LIKELY(atomic_load_explicit(&g_env_read, memory_order_acquire))) return;
-    xsock_os_lock(XSOCK_LOCK_INIT);
+    if (XSOCK__LIKELY(atomic_load_explicit(&g_env_read, memory_order_acquire))) return;
+    xsock_os_lock(XSOCK_OS_LOCK_INIT);
     if (!atomic_load_explicit(&g_env_read, memory_order_relaxed)) {
         read_report(getenv("XSOCK_REPORT"));
         read_trace(getenv("XSOCK_TRACE"));
         atomic_store_explicit(&g_env_read, 1, memory_order_release);
     }
-    xsock_os_unlock(XSOCK_LOCK_INIT);
+    xsock_os_unlock(XSOCK_OS_LOCK_INIT);
 }

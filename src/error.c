@@ -77,7 +77,7 @@ unsigned xsock__detail_generation(void)
     return tl_generation;
 }
 
-XSOCK_PRINTF(3, 0)
+XSOCK__PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
     tl_generation++;

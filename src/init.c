@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-static int g_refs;     /* under XSOCK_LOCK_INIT */
+static int g_refs;     /* under XSOCK_OS_LOCK_INIT */
 static int g_implicit; /* the OS layer was brought up by a constructor */
 
 static int os_up(void)
@@ -19,10 +19,10 @@ int xsock_init(void)
 {
     int rc = XSOCK_OK;
     xsock__env_once();
-    xsock_os_lock(XSOCK_LOCK_INIT);
+    xsock_os_lock(XSOCK_OS_LOCK_INIT);
     if (g_refs == 0 && !g_implicit) rc = os_up();
     if (rc == XSOCK_OK) g_refs++;
-    xsock_os_unlock(XSOCK_LOCK_INIT);
+    xsock_os_unlock(XSOCK_OS_LOCK_INIT);
     return rc;
 }
 
@@ -30,12 +30,12 @@ int xsock__ensure_init(void)
 {
     int rc = XSOCK_OK;
     xsock__env_once();
-    xsock_os_lock(XSOCK_LOCK_INIT);
+    xsock_os_lock(XSOCK_OS_LOCK_INIT);
     if (g_refs == 0 && !g_implicit) {
         rc = os_up();
         if (rc == XSOCK_OK) g_implicit = 1;
     }
-    xsock_os_unlock(XSOCK_LOCK_INIT);
+    xsock_os_unlock(XSOCK_OS_LOCK_INIT);
     return rc;
 }
 
@@ -47,7 +47,7 @@ int xsock_cleanup(void)
                 leaks == 1 ? "" : "s");
         xsock_report_live(stderr);
     }
-    xsock_os_lock(XSOCK_LOCK_INIT);
+    xsock_os_lock(XSOCK_OS_LOCK_INIT);
     int last = g_refs <= 1;
     if (g_refs > 0 && --g_refs == 0) {
         /* the OS layer stays up while sockets live: tearing it down would
@@ -59,7 +59,7 @@ int xsock_cleanup(void)
             xsock_os_cleanup();
         }
     }
-    xsock_os_unlock(XSOCK_LOCK_INIT);
+    xsock_os_unlock(XSOCK_OS_LOCK_INIT);
     /* after the last cleanup no callback of the application runs */
     if (last) xsock__silence_background();
     return leaks > (size_t)INT32_MAX ? INT32_MAX : (int)leaks;

@@ -27,15 +27,15 @@
 /* Record the failure of this thread: the detail is "<context>: <text> (os N)"
    where the text is xsock_strerror(code).  Returns `code`, so a failing path
    reads `return xsock__fail(code, os_error, "connect %s", addr);`. */
-int xsock__fail(int code, int os_error, const char *fmt, ...) XSOCK_PRINTF(3, 4);
+int xsock__fail(int code, int os_error, const char *fmt, ...) XSOCK__PRINTF(3, 4);
 /* Same, for failures of the library itself (no OS error). */
-int xsock__fail_msg(int code, const char *fmt, ...) XSOCK_PRINTF(2, 3);
+int xsock__fail_msg(int code, const char *fmt, ...) XSOCK__PRINTF(2, 3);
 /* Set the detail verbatim. */
 int xsock__fail_text(int code, int os_error, const char *text);
 /* Add to the end of the current detail (the code and OS error stay). */
-void xsock__detail_append(const char *fmt, ...) XSOCK_PRINTF(1, 2);
+void xsock__detail_append(const char *fmt, ...) XSOCK__PRINTF(1, 2);
 /* Put "<prefix>: " before the current detail (the code and OS error stay). */
-void xsock__detail_prefix(const char *fmt, ...) XSOCK_PRINTF(1, 2);
+void xsock__detail_prefix(const char *fmt, ...) XSOCK__PRINTF(1, 2);
 /* Changes whenever this thread records a failure: "did that call say why?" */
 unsigned xsock__detail_generation(void);
 
@@ -48,32 +48,32 @@ char *xsock__strdup(const char *s);
 /* The most addresses one name gives a dial or a listen. */
 #define XSOCK__MAX_ADDRS 32
 
-typedef struct xsock_deadline {
+typedef struct xsock__deadline {
     uint64_t end_ns; /* 0: none (infinite) */
-} xsock_deadline;
+} xsock__deadline;
 
 /* timeout_ms >= -1 (checked by the caller). */
-XSOCK_TESTABLE void xsock__deadline_start(xsock_deadline *d, int timeout_ms);
+XSOCK_TESTABLE void xsock__deadline_start(xsock__deadline *d, int timeout_ms);
 /* Milliseconds to wait: -1 infinite, 0 expired, otherwise rounded up so
    that a wait of this length never ends before the deadline. */
-int xsock__deadline_left_ms(const xsock_deadline *d);
-int xsock__deadline_expired(const xsock_deadline *d);
+int xsock__deadline_left_ms(const xsock__deadline *d);
+int xsock__deadline_expired(const xsock__deadline *d);
 int xsock__check_timeout(int timeout_ms); /* XSOCK_OK or XSOCK_EINVAL with detail */
 
 /* Wait until `h` is ready for `events` or the deadline passes.  Retries
    after interruptions with the time left.  XSOCK_OK when ready,
    XSOCK_ETIMEDOUT (or XSOCK_EAGAIN for a zero timeout) otherwise. */
-int xsock__wait(xsock_native h, short events, const xsock_deadline *d, int zero_timeout,
+int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents);
 
 /* ---- Sockets (sock.c) ---------------------------------------------------- */
 
-enum xsock_kind {
-    XSOCK_KIND_CONNECTING,
-    XSOCK_KIND_CONNECTED,
-    XSOCK_KIND_LISTENING,
-    XSOCK_KIND_ACCEPTED,
-    XSOCK_KIND_ADOPTED
+enum xsock__kind {
+    XSOCK__KIND_CONNECTING,
+    XSOCK__KIND_CONNECTED,
+    XSOCK__KIND_LISTENING,
+    XSOCK__KIND_ACCEPTED,
+    XSOCK__KIND_ADOPTED
 };
 
 /* What one socket cost (socket_stats.c): written by the thread using the
@@ -87,12 +87,12 @@ typedef struct xsock__counters {
 
 struct xsock {
     xsock_native handle;
-    struct xsock *prev, *next; /* registry list, under XSOCK_LOCK_REGISTRY */
+    struct xsock *prev, *next; /* registry list, under XSOCK_OS_LOCK_REGISTRY */
     atomic_int kind;
     int adopted_was_blocking;
     int dead, dead_os; /* the OS declared the connection dead, and its code */
     int has_local, has_peer;
-    xsock_addr local, peer;
+    xsock__addr local, peer;
     const char *site;    /* "file.c:LINE", or NULL */
     const void *site_pc; /* the caller's code address when site is NULL */
     uint64_t created_ns;
@@ -117,10 +117,10 @@ size_t xsock__tunnel_take(xsock *s, void *buf, size_t len);
 void xsock__tunnel_free(xsock *s);
 
 /* Where a constructor was called from. */
-typedef struct xsock_site {
+typedef struct xsock__site {
     const char *file_line;
     const void *pc;
-} xsock_site;
+} xsock__site;
 
 /* ---- Accounting (account.c) ---------------------------------------------- */
 
@@ -133,14 +133,14 @@ int xsock__check_limit(void);
 /* Wrap a new OS handle (the slot is reserved) and record it, with the
    addresses already known (NULL: unknown).  On ENOMEM the handle is closed
    and the slot returned. */
-int xsock__track(xsock_native h, enum xsock_kind kind, xsock_site site, const xsock_addr *local,
-                 const xsock_addr *peer, xsock **out);
+int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
+                 const xsock__addr *peer, xsock **out);
 /* Set "target via proxy" (owned by the record from now on). */
 void xsock__set_via(xsock *s, char *via);
 /* Remove from the record and free; the slot is returned. The handle is
    not touched. */
 void xsock__untrack(xsock *s);
-void xsock__set_kind(xsock *s, enum xsock_kind kind);
+void xsock__set_kind(xsock *s, enum xsock__kind kind);
 /* xsock_report_live without any OS call, for a process that is ending
    (the exit report in a DLL's detach); later reports stay so. */
 size_t xsock__report_live_offline(FILE *out);

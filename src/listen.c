@@ -9,9 +9,9 @@
 /* A name listens on its first IPv4 address when it has one, else on its
    first address (Go's and Java's rule): "localhost" listens on 127.0.0.1,
    which both "127.0.0.1" and a happy-eyeballs dial of "localhost" reach. */
-static int listen_address(const char *host, uint16_t port, xsock_addr *at)
+static int listen_address(const char *host, uint16_t port, xsock__addr *at)
 {
-    xsock_addr addrs[XSOCK__MAX_ADDRS];
+    xsock__addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
     int rc = xsock_os_resolve(host, port, XSOCK_AF_UNSPEC, addrs, XSOCK__MAX_ADDRS, &n);
     if (rc != XSOCK_OK) return xsock__fail(rc, xsock__os_error(), "resolve %s", host);
@@ -25,9 +25,9 @@ static int listen_address(const char *host, uint16_t port, xsock_addr *at)
     return XSOCK_OK;
 }
 
-static int listen_site(xsock **out, const char *host, uint16_t port, int backlog, xsock_site site)
+static int listen_site(xsock **out, const char *host, uint16_t port, int backlog, xsock__site site)
 {
-    xsock_addr at;
+    xsock__addr at;
     int dual_stack = 0;
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "listen: NULL out");
     *out = NULL;
@@ -39,9 +39,9 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
     if ((rc = xsock__check_limit()) != XSOCK_OK) return rc;
     if (!host) {
         /* all interfaces: "::" with IPV6_V6ONLY off, falling back to 0.0.0.0 */
-        xsock_addr_parse("::", port, &at);
+        xsock__addr_parse("::", port, &at);
         dual_stack = 1;
-    } else if (xsock_addr_parse(host, port, &at) != XSOCK_OK) {
+    } else if (xsock__addr_parse(host, port, &at) != XSOCK_OK) {
         if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "listen: empty host");
         if ((rc = listen_address(host, port, &at)) != XSOCK_OK) return rc;
     }
@@ -50,34 +50,34 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
     xsock_native h;
     rc = xsock_os_listen(&at, backlog, dual_stack, &h);
     if (rc == XSOCK_EAFNOSUPPORT && dual_stack) {
-        xsock_addr_parse("0.0.0.0", port, &at);
+        xsock__addr_parse("0.0.0.0", port, &at);
         rc = xsock_os_listen(&at, backlog, 0, &h);
     }
     if (rc != XSOCK_OK) {
-        char where[XSOCK_ADDRSTRLEN];
-        xsock_addr_format(&at, where, sizeof where);
+        char where[XSOCK__ADDRSTRLEN];
+        xsock__addr_format(&at, where, sizeof where);
         xsock__unreserve();
         return xsock__fail(rc, xsock__os_error(), "listen on %s", where);
     }
     /* the port the OS chose, once, so reports and xsock_local_port need no call */
-    xsock_addr bound;
+    xsock__addr bound;
     int known = xsock_os_local_addr(h, &bound) == XSOCK_OK;
-    return xsock__track(h, XSOCK_KIND_LISTENING, site, known ? &bound : NULL, NULL, out);
+    return xsock__track(h, XSOCK__KIND_LISTENING, site, known ? &bound : NULL, NULL, out);
 }
 
 int xsock_listen(xsock **out, const char *host, uint16_t port, int backlog)
 {
-    xsock_site site = {NULL, XSOCK_CALLER()};
+    xsock__site site = {NULL, XSOCK__CALLER()};
     return listen_site(out, host, port, backlog, site);
 }
 
 int xsock_listen_at(xsock **out, const char *host, uint16_t port, int backlog, const char *where)
 {
-    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    xsock__site site = {where, where ? NULL : XSOCK__CALLER()};
     return listen_site(out, host, port, backlog, site);
 }
 
-static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
+static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
 {
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "accept: NULL out");
     *out = NULL;
@@ -85,12 +85,12 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
     int rc = xsock__check_timeout(timeout_ms);
     if (rc != XSOCK_OK) return rc;
 
-    char where[XSOCK_ADDRSTRLEN] = "?";
-    if (l->has_local) xsock_addr_format(&l->local, where, sizeof where);
-    xsock_deadline d;
+    char where[XSOCK__ADDRSTRLEN] = "?";
+    if (l->has_local) xsock__addr_format(&l->local, where, sizeof where);
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     xsock_native h;
-    xsock_addr peer;
+    xsock__addr peer;
     int waited = 0;
     XSOCK__WINDOW_BEGIN(); /* the accept calls and their waits are the listener's */
     for (;;) {
@@ -119,19 +119,19 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock_site site)
         return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
     }
     XSOCK__WINDOW_END(l);
-    rc = xsock__track(h, XSOCK_KIND_ACCEPTED, site, NULL, &peer, out);
+    rc = xsock__track(h, XSOCK__KIND_ACCEPTED, site, NULL, &peer, out);
     if (rc == XSOCK_OK) xsock__stats_accepted(*out, l);
     return rc;
 }
 
 int xsock_accept(xsock *l, xsock **out, int timeout_ms)
 {
-    xsock_site site = {NULL, XSOCK_CALLER()};
+    xsock__site site = {NULL, XSOCK__CALLER()};
     return accept_site(l, out, timeout_ms, site);
 }
 
 int xsock_accept_at(xsock *l, xsock **out, int timeout_ms, const char *where)
 {
-    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    xsock__site site = {where, where ? NULL : XSOCK__CALLER()};
     return accept_site(l, out, timeout_ms, site);
 }

@@ -12,21 +12,21 @@
 #include "xsock_os.h"
 
 #ifdef __GNUC__
-#define XSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
-#define XSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define XSOCK_CALLER() __builtin_return_address(0)
+#define XSOCK__LIKELY(x) __builtin_expect(!!(x), 1)
+#define XSOCK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define XSOCK__CALLER() __builtin_return_address(0)
 /* mingw-w64 checks printf formats as msvcrt's unless told its own C99
    stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
 #if defined(__MINGW_PRINTF_FORMAT)
-#define XSOCK_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#define XSOCK__PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
 #else
-#define XSOCK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define XSOCK__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #endif
 #else
-#define XSOCK_LIKELY(x) (x)
-#define XSOCK_UNLIKELY(x) (x)
-#define XSOCK_CALLER() ((void *)0)
-#define XSOCK_PRINTF(f, a)
+#define XSOCK__LIKELY(x) (x)
+#define XSOCK__UNLIKELY(x) (x)
+#define XSOCK__CALLER() ((void *)0)
+#define XSOCK__PRINTF(f, a)
 #endif
 
 /* The raw OS code of this thread's last failure, for xsock_last_os_error
@@ -47,7 +47,7 @@ void xsock__trace_emit(const char *call, xsock_native h, long result, int os_err
    while a peer in the same process makes calls of its own). */
 extern _Thread_local uint64_t xsock__thread_os_calls;
 
-#define XSOCK_COUNT_OS_CALL()                                                 \
+#define XSOCK__COUNT_OS_CALL()                                                 \
     (xsock__thread_os_calls++,                                                \
      atomic_fetch_add_explicit(&xsock__os_calls, 1, memory_order_relaxed))
 

@@ -27,8 +27,8 @@ static int check_io(const xsock *s, const void *buf, size_t len, int timeout_ms,
 /* Appends the peer to the detail so a failure says which connection it was. */
 static int io_fail(const xsock *s, int code, const char *what)
 {
-    char peer[XSOCK_ADDRSTRLEN] = "?";
-    if (s->has_peer) xsock_addr_format(&s->peer, peer, sizeof peer);
+    char peer[XSOCK__ADDRSTRLEN] = "?";
+    if (s->has_peer) xsock__addr_format(&s->peer, peer, sizeof peer);
     if (code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN)
         return xsock__fail_msg(code, "%s %s", what, peer);
     return xsock__fail(code, xsock__os_error(), "%s %s", what, peer);
@@ -84,7 +84,7 @@ static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
    peer's FIN as POLLHUP to a writer): the deadline is checked again after
    every wait, so such a loop still ends on time. */
 static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size_t len,
-                               const xsock_deadline *d, int zero_timeout, const char *what)
+                               const xsock__deadline *d, int zero_timeout, const char *what)
 {
     for (int waited = 0;; waited = 1) {
         ptrdiff_t n = io(s, buf, len);
@@ -102,7 +102,7 @@ ptrdiff_t xsock_send(xsock *s, const void *buf, size_t len, int timeout_ms)
     int rc = check_io(s, buf, len, timeout_ms, "send");
     if (rc != XSOCK_OK) return rc;
     if (len == 0) return 0;
-    xsock_deadline d;
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     XSOCK__WINDOW_BEGIN();
     ptrdiff_t n = transfer_once(s, send_io, XSOCK_POLLOUT, (void *)(uintptr_t)buf, len, &d,
@@ -116,7 +116,7 @@ ptrdiff_t xsock_recv(xsock *s, void *buf, size_t len, int timeout_ms)
     int rc = check_io(s, buf, len, timeout_ms, "recv");
     if (rc != XSOCK_OK) return rc;
     if (len == 0) return 0;
-    xsock_deadline d;
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     XSOCK__WINDOW_BEGIN();
     ptrdiff_t n = transfer_once(s, recv_io, XSOCK_POLLIN, buf, len, &d, timeout_ms == 0, "recv from");
@@ -133,7 +133,7 @@ static int transfer_all(xsock *s, io_fn io, short events, char *buf, size_t len,
     if (done_out) *done_out = 0;
     int rc = check_io(s, buf, len, timeout_ms, what);
     if (rc != XSOCK_OK) return rc;
-    xsock_deadline d;
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     XSOCK__WINDOW_BEGIN();
     while (done < len) {
@@ -219,7 +219,7 @@ void xsock__discard(xsock *s)
 
 static int addr_string(const xsock *s, char *buf, size_t len, int local)
 {
-    xsock_addr a;
+    xsock__addr a;
     int rc = check_sock(s, local ? "local address" : "peer address");
     if (rc != XSOCK_OK) return rc;
     if (!buf || len == 0) return xsock__fail_msg(XSOCK_EINVAL, "address: no buffer");
@@ -234,7 +234,7 @@ static int addr_string(const xsock *s, char *buf, size_t len, int local)
         if (rc != XSOCK_OK)
             return xsock__fail(rc, xsock__os_error(), "%s", local ? "getsockname" : "getpeername");
     }
-    if (xsock_addr_format(&a, buf, len) != XSOCK_OK)
+    if (xsock__addr_format(&a, buf, len) != XSOCK_OK)
         return xsock__fail_msg(XSOCK_EINVAL, "address buffer of %zu bytes is too small", len);
     return XSOCK_OK;
 }
@@ -251,7 +251,7 @@ int xsock_peer_addr(const xsock *s, char *buf, size_t len)
 
 int xsock_local_port(const xsock *s)
 {
-    xsock_addr a;
+    xsock__addr a;
     int rc = check_sock(s, "local port");
     if (rc != XSOCK_OK) return rc;
     if (s->has_local) return s->local.port;
@@ -289,7 +289,7 @@ xsock_native xsock_native_handle(const xsock *s)
     return s ? s->handle : XSOCK_INVALID_NATIVE;
 }
 
-static int adopt(xsock **out, xsock_native h, xsock_site site)
+static int adopt(xsock **out, xsock_native h, xsock__site site)
 {
     int listening = 0, was_blocking = 0;
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "adopt: NULL out");
@@ -308,20 +308,20 @@ static int adopt(xsock **out, xsock_native h, xsock_site site)
                                (unsigned long long)h);
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
-    rc = xsock__track(h, XSOCK_KIND_ADOPTED, site, NULL, NULL, out);
+    rc = xsock__track(h, XSOCK__KIND_ADOPTED, site, NULL, NULL, out);
     if (rc == XSOCK_OK) (*out)->adopted_was_blocking = was_blocking;
     return rc;
 }
 
 int xsock_adopt(xsock **out, xsock_native h)
 {
-    xsock_site site = {NULL, XSOCK_CALLER()};
+    xsock__site site = {NULL, XSOCK__CALLER()};
     return adopt(out, h, site);
 }
 
 int xsock_adopt_at(xsock **out, xsock_native h, const char *where)
 {
-    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    xsock__site site = {where, where ? NULL : XSOCK__CALLER()};
     return adopt(out, h, site);
 }
 
@@ -370,7 +370,7 @@ static int poll_nothing(int timeout_ms)
     if (timeout_ms == 0) return 0;
     xsock_os_event *never = xsock_os_event_new();
     if (!never) return xsock__fail_msg(XSOCK_ENOMEM, "poll of no sockets");
-    xsock_deadline d;
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     while (!xsock_os_event_wait(never, xsock__deadline_left_ms(&d)) && !xsock__deadline_expired(&d))
         ;
@@ -394,7 +394,7 @@ static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int
         k++;
     }
     if (buffered) timeout_ms = 0;
-    xsock_deadline d;
+    xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     XSOCK__WINDOW_BEGIN();
     int rc;

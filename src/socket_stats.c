@@ -26,10 +26,10 @@ void xsock__stats_reserve_mark(void)
 /* A connecting socket keeps counting until it connects: the counters hold
    minus the thread's marks meanwhile (reports show 0 for it), and the
    connect adds the thread's counters then. */
-void xsock__stats_born(xsock *s, enum xsock_kind kind)
+void xsock__stats_born(xsock *s, enum xsock__kind kind)
 {
     xsock__window now = xsock__window_now();
-    if (kind == XSOCK_KIND_CONNECTING) {
+    if (kind == XSOCK__KIND_CONNECTING) {
         STORE(s->ctr.os_calls, 0 - tl_reserved.calls);
         STORE(s->ctr.waits, 0 - tl_reserved.waits);
         STORE(s->ctr.wait_ns, 0 - tl_reserved.wait_ns);
@@ -128,7 +128,7 @@ int xsock_socket_stats(const xsock *s, struct xsock_socket_stats *out)
 
 /* ---- Report lines ------------------------------------------------------------ */
 
-static void put(char *buf, size_t len, size_t *at, const char *fmt, ...) XSOCK_PRINTF(4, 5);
+static void put(char *buf, size_t len, size_t *at, const char *fmt, ...) XSOCK__PRINTF(4, 5);
 
 static void put(char *buf, size_t len, size_t *at, const char *fmt, ...)
 {

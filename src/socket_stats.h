@@ -46,7 +46,7 @@ static inline void xsock__window_end(const xsock *cs, const xsock__window *w)
 {
     xsock *s = (xsock *)(uintptr_t)cs; /* the counters are the library's, even for a const socket */
     XSOCK__RELAXED_ADD(s->ctr.os_calls, xsock__thread_os_calls - w->calls);
-    if (XSOCK_UNLIKELY(xsock__thread_waits != w->waits)) {
+    if (XSOCK__UNLIKELY(xsock__thread_waits != w->waits)) {
         XSOCK__RELAXED_ADD(s->ctr.waits, xsock__thread_waits - w->waits);
         XSOCK__RELAXED_ADD(s->ctr.wait_ns, xsock__thread_wait_ns - w->wait_ns);
     }
@@ -67,7 +67,7 @@ static inline void xsock__count_received(xsock *s, ptrdiff_t n)
 
 /* account.c's hooks */
 void xsock__stats_reserve_mark(void);                      /* in xsock__reserve */
-void xsock__stats_born(xsock *s, enum xsock_kind kind);    /* in xsock__track, before publishing */
+void xsock__stats_born(xsock *s, enum xsock__kind kind);    /* in xsock__track, before publishing */
 void xsock__stats_connected(xsock *s);                     /* in xsock__set_kind(CONNECTED) */
 void xsock__stats_handshake_done(xsock *s);                /* in xsock__set_via */
 /* listen.c: an accepted socket's construction is the listener's work (the

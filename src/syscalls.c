@@ -7,27 +7,27 @@
 #include "internal.h"
 #include "syscalls.h"
 
-static xsock_syscall *find(const char *name)
+static xsock__syscall *find(const char *name)
 {
     for (size_t i = 0; i < xsock__syscall_count; i++)
         if (strcmp(xsock__syscalls[i].name, name) == 0) return &xsock__syscalls[i];
     return NULL;
 }
 
-int xsock_os_set_syscall(const char *name, xsock_os_syscall_ptr fn)
+int xsock__set_syscall(const char *name, xsock__syscall_ptr fn)
 {
-    xsock_syscall *e = name ? find(name) : NULL;
+    xsock__syscall *e = name ? find(name) : NULL;
     if (!e) return XSOCK_EINVAL;
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     e->current = fn ? fn : e->deflt;
     e->count = 0;
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     return XSOCK_OK;
 }
 
-xsock_os_syscall_ptr xsock_os_get_syscall(const char *name)
+xsock__syscall_ptr xsock__get_syscall(const char *name)
 {
-    xsock_syscall *e = name ? find(name) : NULL;
+    xsock__syscall *e = name ? find(name) : NULL;
     return e ? e->current : NULL;
 }
 
@@ -35,9 +35,9 @@ static int arm(const char *call, int err, int delay_ms, unsigned skip, unsigned 
 {
     int found = 0;
     if (!call || count == 0 || delay_ms < 0) return XSOCK_EINVAL;
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     for (size_t i = 0; i < xsock__syscall_count; i++) {
-        xsock_syscall *e = &xsock__syscalls[i];
+        xsock__syscall *e = &xsock__syscalls[i];
         if (strcmp(e->name, call) != 0 && strcmp(e->role, call) != 0) continue;
         e->skip = skip;
         e->count = count;
@@ -46,29 +46,29 @@ static int arm(const char *call, int err, int delay_ms, unsigned skip, unsigned 
         e->current = e->fault;
         found = 1;
     }
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     return found ? XSOCK_OK : XSOCK_EINVAL;
 }
 
-int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count)
+int xsock__inject_fault(const char *call, int err, unsigned skip, unsigned count)
 {
     return arm(call, err, 0, skip, count);
 }
 
-int xsock_os_inject_delay(const char *call, int delay_ms, unsigned skip, unsigned count)
+int xsock__inject_delay(const char *call, int delay_ms, unsigned skip, unsigned count)
 {
     return delay_ms > 0 ? arm(call, XSOCK_OK, delay_ms, skip, count) : XSOCK_EINVAL;
 }
 
-void xsock_os_clear_faults(void)
+void xsock__clear_faults(void)
 {
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     for (size_t i = 0; i < xsock__syscall_count; i++) {
-        xsock_syscall *e = &xsock__syscalls[i];
+        xsock__syscall *e = &xsock__syscalls[i];
         if (e->current == e->fault) e->current = e->deflt;
         e->count = 0;
     }
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
 }
 
 /* Sleeping on an event nobody sets needs no sleep call in the contract. */
@@ -81,10 +81,10 @@ static void stall(int ms)
     }
 }
 
-int xsock__fault_due(xsock_syscall *e, int *native_error)
+int xsock__fault_due(xsock__syscall *e, int *native_error)
 {
     int due = 0, delay = 0;
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     if (e->count > 0) {
         if (e->skip > 0) {
             e->skip--;
@@ -95,7 +95,7 @@ int xsock__fault_due(xsock_syscall *e, int *native_error)
             if (--e->count == 0 && e->current == e->fault) e->current = e->deflt;
         }
     }
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     if (delay) stall(delay);
     return due;
 }

@@ -17,11 +17,11 @@ static void *g_trace_user;
 
 void xsock_set_trace(void (*cb)(void *user, const xsock_trace_event *ev), void *user)
 {
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     g_trace_cb = cb;
     g_trace_user = user;
     atomic_store(&xsock__tracing, cb != NULL);
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
 }
 
 /* Background threads (a resolver a dial left behind) belong to an epoch;
@@ -43,9 +43,9 @@ void xsock__background_begin(unsigned epoch)
 
 void xsock__silence_background(void)
 {
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     atomic_fetch_add(&g_epoch, 1);
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     /* a callback that began before the epoch ended finishes before we return */
     xsock_os_event *never = NULL;
     while (atomic_load(&g_inflight) > 0) {
@@ -65,15 +65,15 @@ void xsock__trace_emit(const char *call, xsock_native h, long result, int os_err
     ev.os_error = os_error;
     ev.duration_ns = xsock_os_monotonic_ns() - start_ns;
 
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     if (tl_epoch && tl_epoch != atomic_load(&g_epoch)) {
-        xsock_os_unlock(XSOCK_LOCK_CONFIG);
+        xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
         return;
     }
     trace_fn cb = g_trace_cb;
     void *user = g_trace_user;
     if (cb && tl_epoch) atomic_fetch_add(&g_inflight, 1);
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     if (!cb) return;
     cb(user, &ev);
     if (tl_epoch) atomic_fetch_sub(&g_inflight, 1);

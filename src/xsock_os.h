@@ -3,8 +3,10 @@
  * The backend contract: the only door between the portable core and an OS.
  *
  * Each backend (src/posix/, src/win32/) implements every function below
- * once.  The core never sees an OS type: handles are xsock_native,
- * addresses are xsock_addr, errors come back as XSOCK_E* codes with the raw
+ * once, and defines its syscall table (syscalls.h).  What the core gives
+ * the backends in return is in os_hooks.h (the thread's OS error, the call
+ * count, the trace hook) and syscalls.h (the table's fault machinery).  The core never sees an OS type: handles are xsock_native,
+ * addresses are xsock__addr, errors come back as XSOCK_E* codes with the raw
  * OS code stored for xsock_last_os_error().  Every OS call a backend makes
  * goes through its table of function pointers (see "Syscall table"), which
  * is what tracing reports, what os_calls counts and what tests replace.
@@ -29,7 +31,7 @@ uint64_t xsock_os_monotonic_ns(void);
 
 /* A fixed set of process-wide locks, statically initialised by the backend,
    so the core needs no lock type and no lock setup. */
-enum { XSOCK_LOCK_REGISTRY, XSOCK_LOCK_CONFIG, XSOCK_LOCK_INIT, XSOCK_LOCK_COUNT_ };
+enum { XSOCK_OS_LOCK_REGISTRY, XSOCK_OS_LOCK_CONFIG, XSOCK_OS_LOCK_INIT, XSOCK_OS_LOCK_COUNT_ };
 void xsock_os_lock(int which);
 void xsock_os_unlock(int which);
 
@@ -53,21 +55,21 @@ int xsock_os_map_error(int os_error);
 int xsock_os_socket(int family, xsock_native *out);
 
 /* XSOCK_OK, XSOCK__EINPROGRESS or an error. */
-int xsock_os_connect(xsock_native h, const xsock_addr *to);
+int xsock_os_connect(xsock_native h, const xsock__addr *to);
 
 /* The outcome of a finished nonblocking connect (SO_ERROR). */
 int xsock_os_connect_result(xsock_native h);
 
 /* Bind a connecting socket's local address; an IPv6 address binds IPv6
    only (IPV6_V6ONLY), so it never holds the IPv4 port of the same number. */
-int xsock_os_bind(xsock_native h, const xsock_addr *local);
+int xsock_os_bind(xsock_native h, const xsock__addr *local);
 
 /* A listening socket: socket, the platform's address-reuse policy, dual
    stack when `dual_stack` and the family is IPv6, bind, listen. */
-int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out);
+int xsock_os_listen(const xsock__addr *at, int backlog, int dual_stack, xsock_native *out);
 
 /* A nonblocking, non-inherited accepted socket; XSOCK_EAGAIN when none. */
-int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer);
+int xsock_os_accept(xsock_native listener, xsock_native *out, xsock__addr *peer);
 
 /* Bytes moved, XSOCK_EAGAIN when it would block, or an error; never a signal. */
 ptrdiff_t xsock_os_send(xsock_native h, const void *buf, size_t len);
@@ -76,8 +78,8 @@ ptrdiff_t xsock_os_recv(xsock_native h, void *buf, size_t len);
 int xsock_os_shutdown(xsock_native h, int how); /* XSOCK_SHUT_* */
 int xsock_os_close(xsock_native h);
 
-int xsock_os_local_addr(xsock_native h, xsock_addr *out);
-int xsock_os_peer_addr(xsock_native h, xsock_addr *out);
+int xsock_os_local_addr(xsock_native h, xsock__addr *out);
+int xsock_os_peer_addr(xsock_native h, xsock__addr *out);
 
 int xsock_os_set_nodelay(xsock_native h, int on);
 int xsock_os_set_keepalive(xsock_native h, int on, int idle_s);
@@ -130,7 +132,7 @@ int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms);
 
 /* Resolve `host` (not a literal; the core parses those) to at most `max`
    TCP addresses of `family` (XSOCK_AF_*), in the resolver's order. */
-int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
+int xsock_os_resolve(const char *host, uint16_t port, int family, xsock__addr *out, size_t max,
                      size_t *n);
 
 /* ---- Threads, for a resolution the dial can abandon ------------------------- */
@@ -145,26 +147,5 @@ int xsock_os_event_wait(xsock_os_event *e, int timeout_ms);
 
 /* Run fn(arg) on a new detached thread.  XSOCK_OK or an error. */
 int xsock_os_thread_start(void (*fn)(void *), void *arg);
-
-/* ---- Syscall table: tracing and fault injection ---------------------------- */
-
-/* Make OS calls fail on purpose.  `call` names a table entry ("connect",
-   "WSASocketW") or a role shared by both backends: "socket", "connect",
-   "wait", "connect_result", "accept", "send", "recv", "close", "resolve".
-   After `skip` matching calls pass through, the next `count` ones fail with
-   `err` (an XSOCK_E* code or XSOCK__EINTR, turned into the OS's own code)
-   without reaching the OS.  A "connect_result" fault makes SO_ERROR report
-   `err`.  Returns XSOCK_EINVAL for an unknown call. */
-int xsock_os_inject_fault(const char *call, int err, unsigned skip, unsigned count);
-/* Make the next `count` matching calls (after `skip`) wait `delay_ms`
-   before doing the real call: a resolver or peer that stalls. */
-int xsock_os_inject_delay(const char *call, int delay_ms, unsigned skip, unsigned count);
-void xsock_os_clear_faults(void);
-
-/* Replace one table entry by name (SQLite's xSetSystemCall); NULL restores
-   the default.  For backend-specific tests. */
-typedef void (*xsock_os_syscall_ptr)(void);
-int xsock_os_set_syscall(const char *name, xsock_os_syscall_ptr fn);
-xsock_os_syscall_ptr xsock_os_get_syscall(const char *name);
 
 #endif /* XSOCK_OS_H */

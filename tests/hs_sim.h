@@ -28,8 +28,8 @@ typedef struct hs_sim {
 } hs_sim;
 
 /* Run the loop over the recv results in segs[]; after the last one, the
-   proxy "closes" (xsock_hs_eof). */
-static inline int hs_sim_run(xsock_hs *hs, const hs_seg *segs, size_t nsegs, hs_sim *s)
+   proxy "closes" (xsock__hs_eof). */
+static inline int hs_sim_run(xsock__hs *hs, const hs_seg *segs, size_t nsegs, hs_sim *s)
 {
     size_t seg = 0, off = 0, have = 0;
     const uint8_t *buf = NULL;
@@ -38,28 +38,28 @@ static inline int hs_sim_run(xsock_hs *hs, const hs_seg *segs, size_t nsegs, hs_
     s->leftover_len = 0;
     for (int guard = 0; guard < 1000000; guard++) {
         size_t n;
-        const uint8_t *out = xsock_hs_output(hs, &n);
+        const uint8_t *out = xsock__hs_output(hs, &n);
         if (n) {
             if (s->send_chunk && n > s->send_chunk) n = s->send_chunk;
             if (s->sent_len + n <= sizeof s->sent) memcpy(s->sent + s->sent_len, out, n);
             s->sent_len += n;
             s->sends++;
-            xsock_hs_output_sent(hs, n);
+            xsock__hs_output_sent(hs, n);
             continue;
         }
         if (off == have) {
-            if (seg == nsegs) return s->rc = xsock_hs_eof(hs);
+            if (seg == nsegs) return s->rc = xsock__hs_eof(hs);
             buf = segs[seg].p;
             have = segs[seg].n;
             off = 0;
             seg++;
             s->recvs++;
-            if (have == 0) return s->rc = xsock_hs_eof(hs); /* recv 0 */
+            if (have == 0) return s->rc = xsock__hs_eof(hs); /* recv 0 */
         }
         size_t used = 0;
-        int rc = xsock_hs_input(hs, buf + off, have - off, &used);
+        int rc = xsock__hs_input(hs, buf + off, have - off, &used);
         if (used > have - off) return s->rc = -9999; /* contract broken */
-        if (rc > 0 && used != have - off && rc != XSOCK_HS_WANT_WRITE) return s->rc = -9998;
+        if (rc > 0 && used != have - off && rc != XSOCK__HS_WANT_WRITE) return s->rc = -9998;
         off += used;
         if (rc == XSOCK_OK) {
             /* leftover: the rest of this recv plus any later scripted recvs */
@@ -78,14 +78,14 @@ static inline int hs_sim_run(xsock_hs *hs, const hs_seg *segs, size_t nsegs, hs_
 }
 
 /* The whole reply in one recv. */
-static inline int hs_sim_whole(xsock_hs *hs, const uint8_t *reply, size_t len, hs_sim *s)
+static inline int hs_sim_whole(xsock__hs *hs, const uint8_t *reply, size_t len, hs_sim *s)
 {
     hs_seg seg = {reply, len};
     return hs_sim_run(hs, &seg, len ? 1 : 0, s);
 }
 
 /* The reply in recvs of `chunk` bytes (1: one byte at a time). */
-static inline int hs_sim_chunked(xsock_hs *hs, const uint8_t *reply, size_t len, size_t chunk,
+static inline int hs_sim_chunked(xsock__hs *hs, const uint8_t *reply, size_t len, size_t chunk,
                           hs_sim *s)
 {
     static hs_seg segs[40000];

@@ -7,18 +7,18 @@
 
 static void roundtrip(const char *in, const char *want_ip, int family)
 {
-    xsock_addr a;
-    char buf[XSOCK_ADDRSTRLEN];
-    if (xsock_addr_parse(in, 80, &a) != XSOCK_OK) fail_msg("did not parse: %s", in);
+    xsock__addr a;
+    char buf[XSOCK__ADDRSTRLEN];
+    if (xsock__addr_parse(in, 80, &a) != XSOCK_OK) fail_msg("did not parse: %s", in);
     assert_int_equal(a.family, family);
-    assert_int_equal(xsock_addr_format_ip(&a, buf, sizeof buf), XSOCK_OK);
+    assert_int_equal(xsock__addr_format_ip(&a, buf, sizeof buf), XSOCK_OK);
     if (strcmp(buf, want_ip) != 0) fail_msg("%s formatted as %s, wanted %s", in, buf, want_ip);
 }
 
 static void rejects(const char *in)
 {
-    xsock_addr a;
-    if (xsock_addr_parse(in, 80, &a) == XSOCK_OK) fail_msg("parsed but should not: \"%s\"", in);
+    xsock__addr a;
+    if (xsock__addr_parse(in, 80, &a) == XSOCK_OK) fail_msg("parsed but should not: \"%s\"", in);
 }
 
 static void ipv4(void **state)
@@ -71,27 +71,27 @@ static void ipv6(void **state)
 static void with_port(void **state)
 {
     (void)state;
-    xsock_addr a;
-    char buf[XSOCK_ADDRSTRLEN];
-    assert_int_equal(xsock_addr_parse("::1", 8080, &a), XSOCK_OK);
-    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    xsock__addr a;
+    char buf[XSOCK__ADDRSTRLEN];
+    assert_int_equal(xsock__addr_parse("::1", 8080, &a), XSOCK_OK);
+    assert_int_equal(xsock__addr_format(&a, buf, sizeof buf), XSOCK_OK);
     assert_string_equal(buf, "[::1]:8080");
-    assert_int_equal(xsock_addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
-    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    assert_int_equal(xsock__addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
+    assert_int_equal(xsock__addr_format(&a, buf, sizeof buf), XSOCK_OK);
     assert_string_equal(buf, "10.0.0.1:65535");
     /* an IPv4 peer of a dual-stack socket prints as IPv4 */
-    assert_int_equal(xsock_addr_parse("::ffff:127.0.0.1", 80, &a), XSOCK_OK);
-    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    assert_int_equal(xsock__addr_parse("::ffff:127.0.0.1", 80, &a), XSOCK_OK);
+    assert_int_equal(xsock__addr_format(&a, buf, sizeof buf), XSOCK_OK);
     assert_string_equal(buf, "127.0.0.1:80");
-    assert_int_equal(xsock_addr_parse("::fffe:127.0.0.1", 80, &a), XSOCK_OK);
-    assert_int_equal(xsock_addr_format(&a, buf, sizeof buf), XSOCK_OK);
+    assert_int_equal(xsock__addr_parse("::fffe:127.0.0.1", 80, &a), XSOCK_OK);
+    assert_int_equal(xsock__addr_format(&a, buf, sizeof buf), XSOCK_OK);
     assert_string_equal(buf, "[::fffe:7f00:1]:80");
-    assert_int_equal(xsock_addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
-    assert_int_equal(xsock_addr_format(&a, buf, 14), XSOCK_EINVAL); /* one byte short */
-    assert_int_equal(xsock_addr_format(&a, buf, 15), XSOCK_OK);
-    assert_true(xsock_addr_is_loopback(&a) == 0);
-    xsock_addr_parse("127.9.9.9", 1, &a);
-    assert_true(xsock_addr_is_loopback(&a));
+    assert_int_equal(xsock__addr_parse("10.0.0.1", 65535, &a), XSOCK_OK);
+    assert_int_equal(xsock__addr_format(&a, buf, 14), XSOCK_EINVAL); /* one byte short */
+    assert_int_equal(xsock__addr_format(&a, buf, 15), XSOCK_OK);
+    assert_true(xsock__addr_is_loopback(&a) == 0);
+    xsock__addr_parse("127.9.9.9", 1, &a);
+    assert_true(xsock__addr_is_loopback(&a));
 }
 
 int main(void)

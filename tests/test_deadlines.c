@@ -12,7 +12,7 @@
 static int teardown(void **state)
 {
     (void)state;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     return 0;
 }
 
@@ -30,7 +30,7 @@ static void os_give_up_is_retried_while_time_is_left(void **state)
     xsock *l = xt_listener("127.0.0.1", 8), *c = NULL;
     xt_counts before = xt_counts_now();
     xt_trace t;
-    assert_int_equal(xsock_os_inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 2), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 2), XSOCK_OK);
     xt_trace_start(&t);
     int rc = xsock_connect(&c, "127.0.0.1", xt_port(l), 5000);
     xt_trace_stop();
@@ -43,7 +43,7 @@ static void os_give_up_is_retried_while_time_is_left(void **state)
     xsock_dialer *d = xsock_dialer_new();
     xsock_dialer_set_timeout(d, 5000);
     xsock_dialer_set_happy_eyeballs(d, 0);
-    assert_int_equal(xsock_os_inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_OK);
     xsock_close(c);
     xsock_dialer_free(d);
@@ -76,7 +76,7 @@ static void dead_connection_is_aborted_and_stays_dead(void **state)
     xsock *c, *a;
     char buf[8];
     xt_pair(&c, &a);
-    assert_int_equal(xsock_os_inject_fault("recv", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("recv", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_recv(c, buf, sizeof buf, 2000), XSOCK_ECONNABORTED);
     int os = xsock_last_os_error();
     assert_int_not_equal(os, 0);
@@ -92,7 +92,7 @@ static void dead_connection_is_aborted_and_stays_dead(void **state)
 
     /* the same from send, and for an OS that says "aborted" (WSAECONNABORTED) */
     xt_pair(&c, &a);
-    assert_int_equal(xsock_os_inject_fault("send", XSOCK_ECONNABORTED, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("send", XSOCK_ECONNABORTED, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_send(c, "x", 1, 1000), XSOCK_ECONNABORTED);
     assert_int_equal(xsock_recv(c, buf, 1, 0), XSOCK_ECONNABORTED);
     xsock_close(c);
@@ -112,7 +112,7 @@ static void endless_interruptions_end_at_the_deadline(void **state)
     xt_pair(&c, &a);
     const unsigned forever = 100000000u;
 
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK__EINTR, 0, forever), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK__EINTR, 0, forever), XSOCK_OK);
     double t0 = xt_now_ms();
     assert_int_equal(xsock_connect(&x, "127.0.0.1", h.port, 300), XSOCK_ETIMEDOUT);
     double t_connect = xt_now_ms() - t0;
@@ -126,7 +126,7 @@ static void endless_interruptions_end_at_the_deadline(void **state)
     t0 = xt_now_ms();
     assert_int_equal(xsock_poll(&p, 1, 300), 0);
     double t_poll = xt_now_ms() - t0;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     print_message("300 ms under endless EINTR: connect %.0f, recv %.0f, accept %.0f, poll %.0f ms\n",
                   t_connect, t_recv, t_accept, t_poll);
     double t[4] = {t_connect, t_recv, t_accept, t_poll};
@@ -147,30 +147,30 @@ static void interrupted_calls_are_made_again(void **state)
 {
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c = NULL, *m = NULL;
-    assert_int_equal(xsock_os_inject_fault("socket", XSOCK__EINTR, 0, 2), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("socket", XSOCK__EINTR, 0, 2), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_OK);
     xsock_close(c);
 
     xsock_dialer *d = xsock_dialer_new();
     xsock_dialer_set_timeout(d, 2000);
     xsock_dialer_set_local(d, "127.0.0.1", 0);
-    assert_int_equal(xsock_os_inject_fault("bind", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("bind", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_OK);
     xsock_close(c);
     xsock_dialer_free(d);
 
-    assert_int_equal(xsock_os_inject_fault("listen", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("listen", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_listen(&m, "127.0.0.1", 0, 4), XSOCK_OK);
     xsock_close(m);
-    assert_int_equal(xsock_os_inject_fault("setsockopt", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("setsockopt", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_listen(&m, "127.0.0.1", 0, 4), XSOCK_OK);
     xsock_close(m);
 
     /* the resolver, on the calling thread (timeout -1) and on its own */
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), XSOCK_INFINITE), XSOCK_OK);
     xsock_close(c);
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 2000), XSOCK_OK);
     xsock_close(c);
     xsock_close(l);
@@ -184,13 +184,13 @@ static void no_internal_code_escapes(void **state)
     xt_hang h;
     xt_hang_open(&h);
     xsock *c = (xsock *)&c;
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK__EINTR, 0, 5), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK__EINTR, 0, 5), XSOCK_OK);
     int rc = xsock_connect(&c, "127.0.0.1", h.port, 300);
     assert_int_equal(rc, XSOCK_ETIMEDOUT);
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     /* a persisting interrupted connect: in progress, then the real outcome */
     xsock *l = xt_listener("127.0.0.1", 4);
-    assert_int_equal(xsock_os_inject_fault("connect", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("connect", XSOCK__EINTR, 0, 1), XSOCK_OK);
     rc = xsock_connect(&c, "127.0.0.1", xt_port(l), 2000);
     assert_true(rc > -1000);
     assert_int_equal(rc, XSOCK_OK);
@@ -207,7 +207,7 @@ static void interrupted_connect_really_connects(void **state)
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 4), *c = NULL, *a = NULL;
     char buf[5], peer[64], want[64];
-    assert_int_equal(xsock_os_inject_fault("connect", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("connect", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_OK);
     assert_int_equal(xsock_accept(l, &a, 2000), XSOCK_OK);
     assert_int_equal(xsock_send_all(c, "hello", 5, 1000), XSOCK_OK);

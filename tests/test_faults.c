@@ -9,7 +9,7 @@
 static int teardown(void **state)
 {
     (void)state;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     return 0;
 }
 
@@ -17,9 +17,9 @@ static void connect_fails_with(const char *call, int err, unsigned skip, int wan
 {
     xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault(call, err, skip, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault(call, err, skip, 1), XSOCK_OK);
     int rc = xsock_connect(&c, "127.0.0.1", xt_port(l), 2000);
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     assert_int_equal(rc, want);
     assert_null(c);
     assert_non_null(strstr(xsock_last_error_detail(), "connect 127.0.0.1:"));
@@ -46,9 +46,9 @@ static void wait_fails(void **state)
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     assert_null(c);
     xt_assert_counts(before);
     xsock_close(l);
@@ -70,17 +70,17 @@ static void interrupted_waits_keep_the_deadline(void **state)
     xt_hang_open(&h);
     xt_counts before = xt_counts_now();
     xsock *c = NULL;
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK__EINTR, 0, 3), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK__EINTR, 0, 3), XSOCK_OK);
     double t0 = xt_now_ms();
     assert_int_equal(xsock_connect(&c, "127.0.0.1", h.port, 300), XSOCK_ETIMEDOUT);
     double took = xt_now_ms() - t0;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     assert_true(took >= 300.0);
     assert_true(took < 600.0);
     xt_assert_counts(before);
 
     xsock *l = xt_listener("127.0.0.1", 8);
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK__EINTR, 0, 2), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK__EINTR, 0, 2), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
     xsock_close(c);
     xsock_close(l);
@@ -93,7 +93,7 @@ static void accept_fails_and_connection_stays_queued(void **state)
     xsock *l = xt_listener("127.0.0.1", 8), *c = NULL, *a = (xsock *)&a;
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault("accept", XSOCK_EMFILE, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("accept", XSOCK_EMFILE, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_accept(l, &a, 1000), XSOCK_EMFILE);
     assert_null(a);
     assert_non_null(strstr(xsock_last_error_detail(), "accept on 127.0.0.1:"));
@@ -109,7 +109,7 @@ static void accept_wait_fails(void **state)
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *a = (xsock *)&a;
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_accept(l, &a, 1000), XSOCK_ENOMEM);
     assert_null(a);
     xt_assert_counts(before);
@@ -122,10 +122,10 @@ static void send_and_recv_fail(void **state)
     xsock *c, *a;
     char buf[4];
     xt_pair(&c, &a);
-    assert_int_equal(xsock_os_inject_fault("send", XSOCK_ECONNRESET, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("send", XSOCK_ECONNRESET, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_send(c, "abcd", 4, 1000), XSOCK_ECONNRESET);
     assert_non_null(strstr(xsock_last_error_detail(), "send to 127.0.0.1:"));
-    assert_int_equal(xsock_os_inject_fault("recv", XSOCK_ECONNRESET, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("recv", XSOCK_ECONNRESET, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_recv(a, buf, 4, 1000), XSOCK_ECONNRESET);
     /* the faults are spent: the connection still works (a dead connection,
        ECONNABORTED, stays dead: test_deadlines) */
@@ -141,7 +141,7 @@ static void close_failure_still_releases(void **state)
     xsock *c, *a;
     xt_pair(&c, &a);
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault("close", XSOCK_EOS, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("close", XSOCK_EOS, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_close(c), XSOCK_EOS);
     xt_counts after = xt_counts_now();
     assert_int_equal(before.live - after.live, 1);
@@ -154,11 +154,11 @@ static void resolver_failures_are_distinct(void **state)
     (void)state;
     xsock *c = (xsock *)&c;
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_ENOTFOUND, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK_ENOTFOUND, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_ENOTFOUND);
     assert_null(c);
     assert_non_null(strstr(xsock_last_error_detail(), "resolve localhost"));
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_EDNSTEMP, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK_EDNSTEMP, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_EDNSTEMP);
     xt_assert_counts(before);
 }
@@ -167,7 +167,7 @@ static void skip_lets_earlier_calls_through(void **state)
 {
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c1 = NULL, *c2 = (xsock *)&c2;
-    assert_int_equal(xsock_os_inject_fault("socket", XSOCK_EMFILE, 1, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("socket", XSOCK_EMFILE, 1, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c1, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
     assert_int_equal(xsock_connect(&c2, "127.0.0.1", xt_port(l), 1000), XSOCK_EMFILE);
     assert_null(c2);
@@ -178,8 +178,8 @@ static void skip_lets_earlier_calls_through(void **state)
 static void unknown_fault_names_are_rejected(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_os_inject_fault("no-such-call", XSOCK_EOS, 0, 1), XSOCK_EINVAL);
-    assert_int_equal(xsock_os_inject_fault("socket", XSOCK_EOS, 0, 0), XSOCK_EINVAL);
+    assert_int_equal(xsock__inject_fault("no-such-call", XSOCK_EOS, 0, 1), XSOCK_EINVAL);
+    assert_int_equal(xsock__inject_fault("socket", XSOCK_EOS, 0, 0), XSOCK_EINVAL);
 }
 
 /* An interrupted call is tried again; the internal code never escapes
@@ -190,11 +190,11 @@ static void interrupted_io_is_retried(void **state)
     xsock *l = xt_listener("127.0.0.1", 8), *c = NULL, *a = NULL;
     char buf[4];
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 1000), XSOCK_OK);
-    assert_int_equal(xsock_os_inject_fault("accept", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("accept", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_accept(l, &a, 1000), XSOCK_OK);
-    assert_int_equal(xsock_os_inject_fault("send", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("send", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_send(c, "abcd", 4, 1000), 4);
-    assert_int_equal(xsock_os_inject_fault("recv", XSOCK__EINTR, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("recv", XSOCK__EINTR, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_recv(a, buf, 4, 1000), 4);
     assert_memory_equal(buf, "abcd", 4);
     xsock_close(a);

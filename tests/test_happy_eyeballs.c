@@ -12,7 +12,7 @@
 
 typedef struct dial_env {
     xsock_dialer *d;
-    xsock_dial_ctx ctx;
+    xsock__dial_ctx ctx;
 } dial_env;
 
 static void env_start(dial_env *e, int timeout_ms, int delay_ms)
@@ -26,10 +26,10 @@ static void env_start(dial_env *e, int timeout_ms, int delay_ms)
     xsock__deadline_start(&e->ctx.deadline, timeout_ms);
 }
 
-static xsock_addr addr(const char *ip, uint16_t port)
+static xsock__addr addr(const char *ip, uint16_t port)
 {
-    xsock_addr a;
-    assert_int_equal(xsock_addr_parse(ip, port, &a), XSOCK_OK);
+    xsock__addr a;
+    assert_int_equal(xsock__addr_parse(ip, port, &a), XSOCK_OK);
     return a;
 }
 
@@ -48,7 +48,7 @@ static void hanging_then_working_connects_after_the_delay(void **state)
     xt_hang h;
     xt_hang_open(&h);
     xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
-    xsock_addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
+    xsock__addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
     xt_counts before = xt_counts_now();
     dial_env e;
     env_start(&e, 5000, 250);
@@ -75,7 +75,7 @@ static void a_failure_starts_the_next_attempt_at_once(void **state)
 {
     (void)state;
     xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
-    xsock_addr list[3] = {addr("127.0.0.1", closed_port()), addr("127.0.0.1", closed_port()),
+    xsock__addr list[3] = {addr("127.0.0.1", closed_port()), addr("127.0.0.1", closed_port()),
                           addr("127.0.0.1", xt_port(ok))};
     dial_env e;
     env_start(&e, 5000, 250);
@@ -91,7 +91,7 @@ static void all_refused_is_refused_at_once_with_every_address(void **state)
 {
     (void)state;
     uint16_t p1 = closed_port(), p2 = closed_port();
-    xsock_addr list[2] = {addr("127.0.0.1", p1), addr("127.0.0.1", p2)};
+    xsock__addr list[2] = {addr("127.0.0.1", p1), addr("127.0.0.1", p2)};
     xsock *c = (xsock *)&c;
     xt_counts before = xt_counts_now();
     dial_env e;
@@ -117,7 +117,7 @@ static void timeout_is_not_multiplied(void **state)
     xt_hang h1, h2;
     xt_hang_open(&h1);
     xt_hang_open(&h2);
-    xsock_addr list[2] = {addr("127.0.0.1", h1.port), addr("127.0.0.1", h2.port)};
+    xsock__addr list[2] = {addr("127.0.0.1", h1.port), addr("127.0.0.1", h2.port)};
     xt_counts before = xt_counts_now();
     for (int delay = 0; delay <= 250; delay += 250) {
         xsock *c = (xsock *)&c;
@@ -141,7 +141,7 @@ static void refused_beats_timed_out(void **state)
     (void)state;
     xt_hang h;
     xt_hang_open(&h);
-    xsock_addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", closed_port())};
+    xsock__addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", closed_port())};
     xsock *c = (xsock *)&c;
     dial_env e;
     env_start(&e, 500, 100);
@@ -162,7 +162,7 @@ static void sequential_attempts_share_the_time(void **state)
     xt_hang h;
     xt_hang_open(&h);
     xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
-    xsock_addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
+    xsock__addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
     dial_env e;
     env_start(&e, 5000, 0);
     double t0 = xt_now_ms();
@@ -186,7 +186,7 @@ static void families_interleave_after_resolution(void **state)
         xsock_close(l4);
         skip();
     }
-    xsock_addr list[2] = {addr("::1", xt_port(l6)), addr("127.0.0.1", xt_port(l4))};
+    xsock__addr list[2] = {addr("::1", xt_port(l6)), addr("127.0.0.1", xt_port(l4))};
     dial_env e;
     env_start(&e, 2000, 250);
     assert_int_equal(xsock__connect_addrs(&e.ctx, list, 2, "test", 1, &c), XSOCK_OK);
@@ -208,7 +208,7 @@ static void the_limit_makes_attempts_sequential(void **state)
     xt_hang h;
     xt_hang_open(&h);
     xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
-    xsock_addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
+    xsock__addr list[2] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok))};
     xsock_stats st;
     xsock_get_stats(&st);
     xsock_set_limit(st.live + 1);
@@ -236,16 +236,16 @@ static void a_pending_failure_does_not_wait_for_the_delay(void **state)
     xt_hang h;
     xt_hang_open(&h);
     xsock *ok = xt_listener("127.0.0.1", 8), *c = NULL;
-    xsock_addr list[3] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok)),
+    xsock__addr list[3] = {addr("127.0.0.1", h.port), addr("127.0.0.1", xt_port(ok)),
                           addr("127.0.0.1", xt_port(ok))};
     dial_env e;
     env_start(&e, 5000, 250);
     /* the second attempt connects, but its result says refused */
-    assert_int_equal(xsock_os_inject_fault("connect_result", XSOCK_ECONNREFUSED, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ECONNREFUSED, 0, 1), XSOCK_OK);
     double t0 = xt_now_ms();
     int rc = xsock__connect_addrs(&e.ctx, list, 3, "test", 1, &c);
     double took = xt_now_ms() - t0;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     print_message("hang, fails after 250 ms, works: %s after %.1f ms\n", xsock_errname(rc), took);
     assert_int_equal(rc, XSOCK_OK);
     assert_true(took >= 250.0 && took < 250.0 + 150.0);

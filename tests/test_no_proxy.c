@@ -17,7 +17,7 @@ typedef struct np_case {
 static void run(const np_case *c, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int got = xsock_no_proxy_match(c[i].list, c[i].host, (uint16_t)c[i].port);
+        int got = xsock__no_proxy_match(c[i].list, c[i].host, (uint16_t)c[i].port);
         if (got != c[i].want)
             fail_msg("no_proxy \"%s\", target %s:%d: got %d, wanted %d", c[i].list, c[i].host,
                      c[i].port, got, c[i].want);
@@ -73,9 +73,9 @@ static void star_and_separators(void **state)
         {"*x", "x", 1, 0},
     };
     run(cases, sizeof cases / sizeof cases[0]);
-    assert_int_equal(xsock_no_proxy_match(NULL, "x", 1), 0);
-    assert_int_equal(xsock_no_proxy_match("*", NULL, 1), 0);
-    assert_int_equal(xsock_no_proxy_match("*", "", 1), 0);
+    assert_int_equal(xsock__no_proxy_match(NULL, "x", 1), 0);
+    assert_int_equal(xsock__no_proxy_match("*", NULL, 1), 0);
+    assert_int_equal(xsock__no_proxy_match("*", "", 1), 0);
 }
 
 static void addresses_and_cidr(void **state)
@@ -154,9 +154,9 @@ static void long_entries_are_ignored(void **state)
     static char list[2048];
     memset(list, 'a', 1000);
     memcpy(list + 1000, ",example.com", 13);
-    assert_int_equal(xsock_no_proxy_match(list, "www.example.com", 1), 1);
+    assert_int_equal(xsock__no_proxy_match(list, "www.example.com", 1), 1);
     list[1000] = '\0';
-    assert_int_equal(xsock_no_proxy_match(list, list, 1), 0);
+    assert_int_equal(xsock__no_proxy_match(list, list, 1), 0);
 }
 
 int main(void)

@@ -20,8 +20,8 @@ typedef struct good_case {
 
 static void check_good(const good_case *c)
 {
-    xsock_proxy_url u;
-    int rc = xsock_proxy_url_parse(c->url, &u);
+    xsock__proxy_url u;
+    int rc = xsock__proxy_url_parse(c->url, &u);
     if (rc != XSOCK_OK) fail_msg("rejected \"%s\": %s", c->url, u.error ? u.error : "?");
     assert_null(u.error);
     assert_int_equal(u.scheme, c->scheme);
@@ -40,52 +40,52 @@ static void valid_urls(void **state)
 {
     (void)state;
     const good_case cases[] = {
-        {"socks4://proxy", XSOCK_PROXY_SOCKS4, "proxy", 1080, 0, 0, "", "", "socks4://proxy"},
-        {"socks4a://proxy", XSOCK_PROXY_SOCKS4A, "proxy", 1080, 0, 0, "", "", "socks4a://proxy"},
-        {"socks5://proxy", XSOCK_PROXY_SOCKS5, "proxy", 1080, 0, 0, "", "", "socks5://proxy"},
-        {"socks5h://proxy", XSOCK_PROXY_SOCKS5H, "proxy", 1080, 0, 0, "", "", "socks5h://proxy"},
-        {"http://proxy", XSOCK_PROXY_HTTP, "proxy", 8080, 0, 0, "", "", "http://proxy"},
-        {"http://proxy:3128", XSOCK_PROXY_HTTP, "proxy", 3128, 0, 0, "", "", "http://proxy:3128"},
-        {"http://proxy:3128/", XSOCK_PROXY_HTTP, "proxy", 3128, 0, 0, "", "", "http://proxy:3128/"},
-        {"socks5://proxy/", XSOCK_PROXY_SOCKS5, "proxy", 1080, 0, 0, "", "", "socks5://proxy/"},
-        {"direct", XSOCK_PROXY_DIRECT, "", 0, 0, 0, "", "", "direct"},
-        {"SOCKS5H://Proxy.Example.COM:1", XSOCK_PROXY_SOCKS5H, "Proxy.Example.COM", 1, 0, 0, "", "",
+        {"socks4://proxy", XSOCK__PROXY_SOCKS4, "proxy", 1080, 0, 0, "", "", "socks4://proxy"},
+        {"socks4a://proxy", XSOCK__PROXY_SOCKS4A, "proxy", 1080, 0, 0, "", "", "socks4a://proxy"},
+        {"socks5://proxy", XSOCK__PROXY_SOCKS5, "proxy", 1080, 0, 0, "", "", "socks5://proxy"},
+        {"socks5h://proxy", XSOCK__PROXY_SOCKS5H, "proxy", 1080, 0, 0, "", "", "socks5h://proxy"},
+        {"http://proxy", XSOCK__PROXY_HTTP, "proxy", 8080, 0, 0, "", "", "http://proxy"},
+        {"http://proxy:3128", XSOCK__PROXY_HTTP, "proxy", 3128, 0, 0, "", "", "http://proxy:3128"},
+        {"http://proxy:3128/", XSOCK__PROXY_HTTP, "proxy", 3128, 0, 0, "", "", "http://proxy:3128/"},
+        {"socks5://proxy/", XSOCK__PROXY_SOCKS5, "proxy", 1080, 0, 0, "", "", "socks5://proxy/"},
+        {"direct", XSOCK__PROXY_DIRECT, "", 0, 0, 0, "", "", "direct"},
+        {"SOCKS5H://Proxy.Example.COM:1", XSOCK__PROXY_SOCKS5H, "Proxy.Example.COM", 1, 0, 0, "", "",
          "SOCKS5H://Proxy.Example.COM:1"},
-        {"Http://p:65535", XSOCK_PROXY_HTTP, "p", 65535, 0, 0, "", "", "Http://p:65535"},
-        {"socks5://p:01080", XSOCK_PROXY_SOCKS5, "p", 1080, 0, 0, "", "", "socks5://p:01080"},
-        {"socks5://127.0.0.1:9050", XSOCK_PROXY_SOCKS5, "127.0.0.1", 9050, 0, 0, "", "",
+        {"Http://p:65535", XSOCK__PROXY_HTTP, "p", 65535, 0, 0, "", "", "Http://p:65535"},
+        {"socks5://p:01080", XSOCK__PROXY_SOCKS5, "p", 1080, 0, 0, "", "", "socks5://p:01080"},
+        {"socks5://127.0.0.1:9050", XSOCK__PROXY_SOCKS5, "127.0.0.1", 9050, 0, 0, "", "",
          "socks5://127.0.0.1:9050"},
-        {"socks5://[::1]:1080", XSOCK_PROXY_SOCKS5, "::1", 1080, 0, 0, "", "", "socks5://[::1]:1080"},
-        {"http://[2001:db8::1]", XSOCK_PROXY_HTTP, "2001:db8::1", 8080, 0, 0, "", "",
+        {"socks5://[::1]:1080", XSOCK__PROXY_SOCKS5, "::1", 1080, 0, 0, "", "", "socks5://[::1]:1080"},
+        {"http://[2001:db8::1]", XSOCK__PROXY_HTTP, "2001:db8::1", 8080, 0, 0, "", "",
          "http://[2001:db8::1]"},
-        {"socks5://[fe80::1%252]:1", XSOCK_PROXY_SOCKS5, "fe80::1%2", 1, 0, 0, "", "",
+        {"socks5://[fe80::1%252]:1", XSOCK__PROXY_SOCKS5, "fe80::1%2", 1, 0, 0, "", "",
          "socks5://[fe80::1%252]:1"},
-        {"socks5://[::ffff:1.2.3.4]", XSOCK_PROXY_SOCKS5, "::ffff:1.2.3.4", 1080, 0, 0, "", "",
+        {"socks5://[::ffff:1.2.3.4]", XSOCK__PROXY_SOCKS5, "::ffff:1.2.3.4", 1080, 0, 0, "", "",
          "socks5://[::ffff:1.2.3.4]"},
-        {"socks5://my_proxy-1.lan~x", XSOCK_PROXY_SOCKS5, "my_proxy-1.lan~x", 1080, 0, 0, "", "",
+        {"socks5://my_proxy-1.lan~x", XSOCK__PROXY_SOCKS5, "my_proxy-1.lan~x", 1080, 0, 0, "", "",
          "socks5://my_proxy-1.lan~x"},
         /* userinfo */
-        {"socks5://user:pass@proxy:1080", XSOCK_PROXY_SOCKS5, "proxy", 1080, 1, 1, "user", "pass",
+        {"socks5://user:pass@proxy:1080", XSOCK__PROXY_SOCKS5, "proxy", 1080, 1, 1, "user", "pass",
          "socks5://proxy:1080"},
-        {"socks5h://user@proxy", XSOCK_PROXY_SOCKS5H, "proxy", 1080, 1, 0, "user", "",
+        {"socks5h://user@proxy", XSOCK__PROXY_SOCKS5H, "proxy", 1080, 1, 0, "user", "",
          "socks5h://proxy"},
-        {"socks5h://user:@proxy", XSOCK_PROXY_SOCKS5H, "proxy", 1080, 1, 1, "user", "",
+        {"socks5h://user:@proxy", XSOCK__PROXY_SOCKS5H, "proxy", 1080, 1, 1, "user", "",
          "socks5h://proxy"},
-        {"http://:pass@proxy", XSOCK_PROXY_HTTP, "proxy", 8080, 1, 1, "", "pass", "http://proxy"},
-        {"socks4://:x@proxy", XSOCK_PROXY_SOCKS4, "proxy", 1080, 1, 1, "", "x", "socks4://proxy"},
-        {"socks4://alice@10.0.0.1:1081/", XSOCK_PROXY_SOCKS4, "10.0.0.1", 1081, 1, 0, "alice", "",
+        {"http://:pass@proxy", XSOCK__PROXY_HTTP, "proxy", 8080, 1, 1, "", "pass", "http://proxy"},
+        {"socks4://:x@proxy", XSOCK__PROXY_SOCKS4, "proxy", 1080, 1, 1, "", "x", "socks4://proxy"},
+        {"socks4://alice@10.0.0.1:1081/", XSOCK__PROXY_SOCKS4, "10.0.0.1", 1081, 1, 0, "alice", "",
          "socks4://10.0.0.1:1081/"},
-        {"http://u%40x:p%2Fw%3a%25@h", XSOCK_PROXY_HTTP, "h", 8080, 1, 1, "u@x", "p/w:%",
+        {"http://u%40x:p%2Fw%3a%25@h", XSOCK__PROXY_HTTP, "h", 8080, 1, 1, "u@x", "p/w:%",
          "http://h"},
-        {"socks5://u:a:b:c@h", XSOCK_PROXY_SOCKS5, "h", 1080, 1, 1, "u", "a:b:c", "socks5://h"},
-        {"socks5://u%3Av:p@h", XSOCK_PROXY_SOCKS5, "h", 1080, 1, 1, "u:v", "p", "socks5://h"},
-        {"socks5://%C3%A9t%C3%A9:p%C3%A4ss@h", XSOCK_PROXY_SOCKS5, "h", 1080, 1, 1,
+        {"socks5://u:a:b:c@h", XSOCK__PROXY_SOCKS5, "h", 1080, 1, 1, "u", "a:b:c", "socks5://h"},
+        {"socks5://u%3Av:p@h", XSOCK__PROXY_SOCKS5, "h", 1080, 1, 1, "u:v", "p", "socks5://h"},
+        {"socks5://%C3%A9t%C3%A9:p%C3%A4ss@h", XSOCK__PROXY_SOCKS5, "h", 1080, 1, 1,
          "\xc3\xa9t\xc3\xa9", "p\xc3\xa4ss", "socks5://h"},
-        {"socks5://u:p\xc3\xa4ss@h", XSOCK_PROXY_SOCKS5, "h", 1080, 1, 1, "u", "p\xc3\xa4ss",
+        {"socks5://u:p\xc3\xa4ss@h", XSOCK__PROXY_SOCKS5, "h", 1080, 1, 1, "u", "p\xc3\xa4ss",
          "socks5://h"},
-        {"socks5://u:!$&'()*+,;=@h", XSOCK_PROXY_SOCKS5, "h", 1080, 1, 1, "u", "!$&'()*+,;=",
+        {"socks5://u:!$&'()*+,;=@h", XSOCK__PROXY_SOCKS5, "h", 1080, 1, 1, "u", "!$&'()*+,;=",
          "socks5://h"},
-        {"http://user:secret@[::1]:3128/", XSOCK_PROXY_HTTP, "::1", 3128, 1, 1, "user", "secret",
+        {"http://user:secret@[::1]:3128/", XSOCK__PROXY_HTTP, "::1", 3128, 1, 1, "user", "secret",
          "http://[::1]:3128/"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_good(&cases[i]);
@@ -95,7 +95,7 @@ static void field_limits(void **state)
 {
     (void)state;
     static char url[2048], want[512];
-    xsock_proxy_url u;
+    xsock__proxy_url u;
     /* 255-byte host, user and password pass; 256 fail */
     char f255[256], f256[257];
     memset(f255, 'a', 255);
@@ -103,29 +103,29 @@ static void field_limits(void **state)
     memset(f256, 'a', 256);
     f256[256] = '\0';
     snprintf(url, sizeof url, "socks5h://%s:%s@%s:65535/", f255, f255, f255);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_OK);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_OK);
     assert_int_equal(strlen(u.user), 255);
     assert_int_equal(strlen(u.password), 255);
     assert_int_equal(strlen(u.host), 255);
     snprintf(want, sizeof want, "socks5h://%s:65535/", f255);
     assert_string_equal(u.display, want);
     snprintf(url, sizeof url, "socks5h://%s:p@h", f256);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_EINVAL);
     assert_non_null(strstr(u.error, "255"));
     snprintf(url, sizeof url, "socks5h://u:%s@h", f256);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_EINVAL);
     snprintf(url, sizeof url, "socks5h://u:p@%s", f256);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_EINVAL);
     /* the limit counts decoded bytes: 255 x "%41" is fine, 256 is not */
     char enc[256 * 3 + 1];
     for (int i = 0; i < 255; i++) memcpy(enc + 3 * i, "%41", 3);
     enc[255 * 3] = '\0';
     snprintf(url, sizeof url, "socks5://u:%s@h", enc);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_OK);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_OK);
     assert_int_equal(strlen(u.password), 255);
     memcpy(enc + 255 * 3, "%41", 4);
     snprintf(url, sizeof url, "socks5://u:%s@h", enc);
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_EINVAL);
 }
 
 static void malformed_urls(void **state)
@@ -214,9 +214,9 @@ static void malformed_urls(void **state)
         "http://[::1]:8080/x",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        xsock_proxy_url u;
+        xsock__proxy_url u;
         memset(&u, 0x5a, sizeof u);
-        int rc = xsock_proxy_url_parse(bad[i], &u);
+        int rc = xsock__proxy_url_parse(bad[i], &u);
         if (rc != XSOCK_EINVAL) fail_msg("accepted \"%s\" (rc %d)", bad[i], rc);
         assert_non_null(u.error);
         /* nothing of the URL survives in the struct */
@@ -224,15 +224,15 @@ static void malformed_urls(void **state)
         assert_string_equal(u.user, "");
         assert_string_equal(u.display, "");
     }
-    xsock_proxy_url u;
-    assert_int_equal(xsock_proxy_url_parse(NULL, &u), XSOCK_EINVAL);
-    assert_int_equal(xsock_proxy_url_parse("direct", NULL), XSOCK_EINVAL);
+    xsock__proxy_url u;
+    assert_int_equal(xsock__proxy_url_parse(NULL, &u), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse("direct", NULL), XSOCK_EINVAL);
 }
 
 static void reasons_name_the_problem(void **state)
 {
     (void)state;
-    xsock_proxy_url u;
+    xsock__proxy_url u;
     const struct {
         const char *url, *why;
     } cases[] = {
@@ -247,7 +247,7 @@ static void reasons_name_the_problem(void **state)
         {"socks5://:secret@p", "SOCKS5 user"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(xsock_proxy_url_parse(cases[i].url, &u), XSOCK_EINVAL);
+        assert_int_equal(xsock__proxy_url_parse(cases[i].url, &u), XSOCK_EINVAL);
         if (!strstr(u.error, cases[i].why)) fail_msg("\"%s\": %s", cases[i].url, u.error);
         assert_null(strstr(u.error, "secret"));
     }
@@ -256,31 +256,31 @@ static void reasons_name_the_problem(void **state)
 static void scheme_names(void **state)
 {
     (void)state;
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_DIRECT), "direct");
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_SOCKS4), "socks4");
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_SOCKS4A), "socks4a");
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_SOCKS5), "socks5");
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_SOCKS5H), "socks5h");
-    assert_string_equal(xsock_proxy_scheme_name(XSOCK_PROXY_HTTP), "http");
-    assert_string_equal(xsock_proxy_scheme_name(99), "?");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_DIRECT), "direct");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_SOCKS4), "socks4");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_SOCKS4A), "socks4a");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_SOCKS5), "socks5");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_SOCKS5H), "socks5h");
+    assert_string_equal(xsock__proxy_scheme_name(XSOCK__PROXY_HTTP), "http");
+    assert_string_equal(xsock__proxy_scheme_name(99), "?");
 }
 
 static void wipe_clears_the_password(void **state)
 {
     (void)state;
-    xsock_proxy_url u;
-    assert_int_equal(xsock_proxy_url_parse("socks5://u:topsecret@h", &u), XSOCK_OK);
-    xsock_proxy_url_wipe(&u);
+    xsock__proxy_url u;
+    assert_int_equal(xsock__proxy_url_parse("socks5://u:topsecret@h", &u), XSOCK_OK);
+    xsock__proxy_url_wipe(&u);
     const unsigned char *p = (const unsigned char *)&u;
     for (size_t i = 0; i < sizeof u; i++) assert_int_equal(p[i], 0);
 }
 
 static int check(const char *url, const char *host)
 {
-    xsock_proxy_url u;
-    assert_int_equal(xsock_proxy_url_parse(url, &u), XSOCK_OK);
+    xsock__proxy_url u;
+    assert_int_equal(xsock__proxy_url_parse(url, &u), XSOCK_OK);
     const char *why = "unset";
-    int rc = xsock_proxy_check_target(&u, host, 80, &why);
+    int rc = xsock__proxy_check_target(&u, host, 80, &why);
     if (rc == XSOCK_OK)
         assert_null(why);
     else
@@ -329,7 +329,7 @@ static void target_checks(void **state)
     assert_int_equal(check("socks5://p", NULL), XSOCK_EINVAL);
     assert_int_equal(check("direct", "::1"), XSOCK_OK);
     assert_int_equal(check("direct", n256), XSOCK_OK);
-    assert_int_equal(xsock_proxy_check_target(NULL, "h", 1, NULL), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_check_target(NULL, "h", 1, NULL), XSOCK_EINVAL);
 }
 
 int main(void)

@@ -11,7 +11,7 @@
 static int teardown(void **state)
 {
     (void)state;
-    xsock_os_clear_faults();
+    xsock__clear_faults();
     return 0;
 }
 
@@ -20,7 +20,7 @@ static void stalled_resolver_ends_at_the_deadline(void **state)
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 4), *c = (xsock *)&c;
     xt_counts before = xt_counts_now();
-    assert_int_equal(xsock_os_inject_delay("resolve", 2000, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_delay("resolve", 2000, 0, 1), XSOCK_OK);
     double t0 = xt_now_ms();
     assert_int_equal(xsock_connect(&c, "localhost", xt_port(l), 1000), XSOCK_ETIMEDOUT);
     double took = xt_now_ms() - t0;
@@ -39,9 +39,9 @@ static void resolver_errors_cross_the_thread(void **state)
 {
     (void)state;
     xsock *c = (xsock *)&c;
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_ENOTFOUND, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK_ENOTFOUND, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_ENOTFOUND);
-    assert_int_equal(xsock_os_inject_fault("resolve", XSOCK_EDNSTEMP, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("resolve", XSOCK_EDNSTEMP, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", 80, 1000), XSOCK_EDNSTEMP);
     assert_non_null(strstr(xsock_last_error_detail(), "temporary"));
     assert_null(c);
@@ -93,7 +93,7 @@ static void zero_timeout_does_not_wait_for_the_resolver(void **state)
 {
     (void)state;
     xsock *c = (xsock *)&c;
-    assert_int_equal(xsock_os_inject_delay("resolve", 1500, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_delay("resolve", 1500, 0, 1), XSOCK_OK);
     double t0 = xt_now_ms();
     assert_int_equal(xsock_connect(&c, "localhost", 80, 0), XSOCK_EAGAIN);
     double took = xt_now_ms() - t0;
@@ -126,7 +126,7 @@ static void no_callback_after_the_last_cleanup(void **state)
     atomic_store(&g_cleaned_up, 0);
     atomic_store(&g_events_after_cleanup, 0);
     xsock_set_trace(count_late, NULL);
-    assert_int_equal(xsock_os_inject_delay("resolve", 1000, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_delay("resolve", 1000, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "localhost", port, 200), XSOCK_ETIMEDOUT);
     assert_int_equal(xsock_cleanup(), 0);
     atomic_store(&g_cleaned_up, 1);

@@ -14,7 +14,7 @@
 #define B(...) ((const uint8_t[]){__VA_ARGS__})
 #define SEG(...) {B(__VA_ARGS__), sizeof(B(__VA_ARGS__))}
 
-static xsock_hs hs;
+static xsock__hs hs;
 static hs_sim sim;
 
 static const uint8_t greet_noauth[] = {0x05, 0x01, 0x00};
@@ -27,7 +27,7 @@ static const uint8_t ok_zero[] = {0x05, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
 
 static void start_noauth(const char *host, uint16_t port)
 {
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, host, port), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, host, port), XSOCK_OK);
 }
 
 /* ---- requests -------------------------------------------------------------- */
@@ -37,18 +37,18 @@ static void greeting_without_credentials(void **state)
     (void)state;
     start_noauth("127.0.0.1", 80);
     size_t n;
-    const uint8_t *o = xsock_hs_output(&hs, &n);
+    const uint8_t *o = xsock__hs_output(&hs, &n);
     assert_int_equal(n, 3);
     assert_memory_equal(o, greet_noauth, 3);
-    assert_int_equal(xsock_hs_status(&hs), XSOCK_HS_WANT_WRITE);
+    assert_int_equal(xsock__hs_status(&hs), XSOCK__HS_WANT_WRITE);
 }
 
 static void greeting_with_credentials(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "user", "pass", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "user", "pass", "127.0.0.1", 80), XSOCK_OK);
     size_t n;
-    const uint8_t *o = xsock_hs_output(&hs, &n);
+    const uint8_t *o = xsock__hs_output(&hs, &n);
     assert_int_equal(n, 4);
     assert_memory_equal(o, greet_auth, 4);
 }
@@ -86,25 +86,25 @@ static void start_rejects_bad_arguments(void **state)
     char longname[300];
     memset(longname, 'a', sizeof longname);
     longname[255] = '\0';
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, longname, 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, longname, 80), XSOCK_OK);
     longname[255] = 'a';
     longname[256] = '\0';
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, longname, 80), XSOCK_EINVAL);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "255"));
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, "", 80), XSOCK_EINVAL);
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, NULL, 80), XSOCK_EINVAL);
-    assert_int_equal(xsock_socks5_start(&hs, NULL, NULL, "h", 0), XSOCK_EINVAL);
-    assert_int_equal(xsock_socks5_start(&hs, "", "p", "h", 1), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, longname, 80), XSOCK_EINVAL);
+    assert_non_null(strstr(xsock__hs_detail(&hs), "255"));
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, "", 80), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, NULL, 80), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, NULL, NULL, "h", 0), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, "", "p", "h", 1), XSOCK_EINVAL);
     longname[255] = '\0';
-    assert_int_equal(xsock_socks5_start(&hs, longname, longname, "h", 1), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, longname, longname, "h", 1), XSOCK_OK);
     longname[255] = 'a';
-    assert_int_equal(xsock_socks5_start(&hs, longname, "p", "h", 1), XSOCK_EINVAL);
-    assert_int_equal(xsock_socks5_start(&hs, "u", longname, "h", 1), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, longname, "p", "h", 1), XSOCK_EINVAL);
+    assert_int_equal(xsock__socks5_start(&hs, "u", longname, "h", 1), XSOCK_EINVAL);
     /* nothing to send after a failed start */
     size_t n;
-    xsock_hs_output(&hs, &n);
+    xsock__hs_output(&hs, &n);
     assert_int_equal(n, 0);
-    assert_null(strstr(xsock_hs_detail(&hs), longname));
+    assert_null(strstr(xsock__hs_detail(&hs), longname));
 }
 
 /* ---- the round trips -------------------------------------------------------- */
@@ -121,20 +121,20 @@ static void noauth_is_send_recv_send_recv(void **state)
     assert_memory_equal(sim.sent, greet_noauth, 3);
     assert_memory_equal(sim.sent + 3, req_v4_80, sizeof req_v4_80);
     assert_int_equal(sim.leftover_len, 0);
-    const xsock_hs_bound *b = xsock_hs_bound_addr(&hs);
+    const xsock__hs_bound *b = xsock__hs_bound_addr(&hs);
     assert_non_null(b);
-    assert_int_equal(b->atyp, XSOCK_ATYP_IPV4);
+    assert_int_equal(b->atyp, XSOCK__ATYP_IPV4);
     assert_int_equal(b->port, 54321);
-    char txt[XSOCK_ADDRSTRLEN];
-    assert_int_equal(xsock_addr_format(&b->addr, txt, sizeof txt), XSOCK_OK);
+    char txt[XSOCK__ADDRSTRLEN];
+    assert_int_equal(xsock__addr_format(&b->addr, txt, sizeof txt), XSOCK_OK);
     assert_string_equal(txt, "127.0.0.1:54321");
-    assert_string_equal(xsock_hs_detail(&hs), "");
+    assert_string_equal(xsock__hs_detail(&hs), "");
 }
 
 static void userpass_is_three_round_trips(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "user", "pass", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "user", "pass", "127.0.0.1", 80), XSOCK_OK);
     /* microsocks --auth: picks 02, accepts, replies 0.0.0.0:0 */
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x01, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, segs, 3, &sim), XSOCK_OK);
@@ -147,15 +147,15 @@ static void userpass_is_three_round_trips(void **state)
     assert_memory_equal(sim.sent + 4 + sizeof auth, req_v4_80, sizeof req_v4_80);
     /* the password is gone from the machine */
     assert_false(hs_contains(&hs, sizeof hs, "pass"));
-    const xsock_hs_bound *b = xsock_hs_bound_addr(&hs);
-    assert_int_equal(b->atyp, XSOCK_ATYP_IPV4);
+    const xsock__hs_bound *b = xsock__hs_bound_addr(&hs);
+    assert_int_equal(b->atyp, XSOCK__ATYP_IPV4);
     assert_int_equal(b->port, 0);
 }
 
 static void credentials_offered_but_noauth_chosen(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "user", "secret", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "user", "secret", "127.0.0.1", 80), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_OK);
     assert_int_equal(sim.sends, 2);
@@ -168,7 +168,7 @@ static void credentials_offered_but_noauth_chosen(void **state)
 static void empty_password_is_sent_as_plen_zero(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "u", NULL, "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "u", NULL, "127.0.0.1", 80), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x01, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, segs, 3, &sim), XSOCK_OK);
     static const uint8_t auth[] = {0x01, 1, 'u', 0};
@@ -178,7 +178,7 @@ static void empty_password_is_sent_as_plen_zero(void **state)
 static void output_may_be_sent_in_pieces(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "user", "pass", "example.org", 443), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "user", "pass", "example.org", 443), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x01, 0x00), {ok_zero, sizeof ok_zero}};
     sim.send_chunk = 1;
     int rc = hs_sim_run(&hs, segs, 3, &sim);
@@ -197,10 +197,10 @@ static void method_no_acceptable(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg segs[] = {SEG(0x05, 0xff)};
     assert_int_equal(hs_sim_run(&hs, segs, 1, &sim), XSOCK_EPROXYAUTH);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "0xff"));
-    assert_int_equal(xsock_socks5_start(&hs, "u", "hunter2", "127.0.0.1", 80), XSOCK_OK);
+    assert_non_null(strstr(xsock__hs_detail(&hs), "0xff"));
+    assert_int_equal(xsock__socks5_start(&hs, "u", "hunter2", "127.0.0.1", 80), XSOCK_OK);
     assert_int_equal(hs_sim_run(&hs, segs, 1, &sim), XSOCK_EPROXYAUTH);
-    assert_null(strstr(xsock_hs_detail(&hs), "hunter2"));
+    assert_null(strstr(xsock__hs_detail(&hs), "hunter2"));
     assert_false(hs_contains(&hs, sizeof hs, "hunter2"));
 }
 
@@ -213,9 +213,9 @@ static void method_not_offered(void **state)
         start_noauth("127.0.0.1", 80);
         uint8_t r[2] = {0x05, methods[i]};
         assert_int_equal(hs_sim_whole(&hs, r, 2, &sim), XSOCK_EPROXYPROTO);
-        assert_non_null(strstr(xsock_hs_detail(&hs), "not offered"));
+        assert_non_null(strstr(xsock__hs_detail(&hs), "not offered"));
     }
-    assert_int_equal(xsock_socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
     assert_int_equal(hs_sim_whole(&hs, B(0x05, 0x01), 2, &sim), XSOCK_EPROXYPROTO);
 }
 
@@ -227,7 +227,7 @@ static void method_reply_wrong_version(void **state)
     for (size_t i = 0; i < 3; i++) {
         start_noauth("127.0.0.1", 80);
         assert_int_equal(hs_sim_whole(&hs, (const uint8_t *)bad[i], 2, &sim), XSOCK_EPROXYPROTO);
-        assert_non_null(strstr(xsock_hs_detail(&hs), "version"));
+        assert_non_null(strstr(xsock__hs_detail(&hs), "version"));
     }
 }
 
@@ -240,12 +240,12 @@ static void auth_rejected(void **state)
     const uint8_t status[] = {0x01, 0x02, 0xff};
     const char *want[] = {"0x01", "0x02", "0xff"};
     for (size_t i = 0; i < sizeof status; i++) {
-        assert_int_equal(xsock_socks5_start(&hs, "alice", "s3cr3t-pw", "127.0.0.1", 80),
+        assert_int_equal(xsock__socks5_start(&hs, "alice", "s3cr3t-pw", "127.0.0.1", 80),
                          XSOCK_OK);
         hs_seg segs[] = {SEG(0x05, 0x02), {(const uint8_t[]){0x01, status[i]}, 2}};
         assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYAUTH);
-        assert_non_null(strstr(xsock_hs_detail(&hs), want[i]));
-        assert_null(strstr(xsock_hs_detail(&hs), "s3cr3t-pw"));
+        assert_non_null(strstr(xsock__hs_detail(&hs), want[i]));
+        assert_null(strstr(xsock__hs_detail(&hs), "s3cr3t-pw"));
         assert_false(hs_contains(&hs, sizeof hs, "s3cr3t-pw"));
     }
 }
@@ -253,20 +253,20 @@ static void auth_rejected(void **state)
 static void auth_reply_wrong_version(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x05, 0x00)};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "0x05"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "0x05"));
 }
 
 static void auth_closed(void **state)
 {
     (void)state;
-    assert_int_equal(xsock_socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
+    assert_int_equal(xsock__socks5_start(&hs, "u", "p", "127.0.0.1", 80), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x01)};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "closed"));
-    assert_non_null(strstr(xsock_hs_detail(&hs), "username/password"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "closed"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "username/password"));
 }
 
 /* ---- the CONNECT reply -------------------------------------------------------- */
@@ -294,11 +294,11 @@ static void every_reply_code(void **state)
         if (rep) {
             char code[16];
             snprintf(code, sizeof code, "0x%02x", rep);
-            assert_non_null(strstr(xsock_hs_detail(&hs), code));
-            assert_int_equal(xsock_socks5_rep_code(rep), expect);
+            assert_non_null(strstr(xsock__hs_detail(&hs), code));
+            assert_int_equal(xsock__socks5_rep_code(rep), expect);
         }
     }
-    assert_string_equal(xsock_socks5_rep_text(5), "connection refused by target");
+    assert_string_equal(xsock__socks5_rep_text(5), "connection refused by target");
 }
 
 static void real_failure_replies(void **state)
@@ -344,7 +344,7 @@ static void v2ray_success_then_close(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg segs[] = {SEG(0x05, 0x00), SEG(0x05, 0x00)};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "after 2 bytes of the connect reply"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "after 2 bytes of the connect reply"));
 }
 
 static void ssh_closes_without_reply(void **state)
@@ -352,11 +352,11 @@ static void ssh_closes_without_reply(void **state)
     (void)state;
     start_noauth("127.0.0.1", 80);
     assert_int_equal(hs_sim_run(&hs, NULL, 0, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "after 0 of 2 bytes of the method reply"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "after 0 of 2 bytes of the method reply"));
     start_noauth("127.0.0.1", 80);
     hs_seg segs[] = {SEG(0x05, 0x00)};
     assert_int_equal(hs_sim_run(&hs, segs, 1, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "after 0 bytes of the connect reply"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "after 0 bytes of the connect reply"));
 }
 
 static void bound_address_every_atyp(void **state)
@@ -366,36 +366,36 @@ static void bound_address_every_atyp(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg s4[] = {SEG(0x05, 0x00), SEG(0x05, 0x00, 0x00, 0x01, 10, 1, 2, 3, 0x12, 0x34)};
     assert_int_equal(hs_sim_run(&hs, s4, 2, &sim), XSOCK_OK);
-    const xsock_hs_bound *b = xsock_hs_bound_addr(&hs);
-    char txt[XSOCK_ADDRSTRLEN];
-    assert_int_equal(b->atyp, XSOCK_ATYP_IPV4);
-    xsock_addr_format(&b->addr, txt, sizeof txt);
+    const xsock__hs_bound *b = xsock__hs_bound_addr(&hs);
+    char txt[XSOCK__ADDRSTRLEN];
+    assert_int_equal(b->atyp, XSOCK__ATYP_IPV4);
+    xsock__addr_format(&b->addr, txt, sizeof txt);
     assert_string_equal(txt, "10.1.2.3:4660");
     /* IPv6 (dante for an IPv6 target) */
     start_noauth("::1", 80);
     hs_seg s6[] = {SEG(0x05, 0x00), SEG(0x05, 0x00, 0x00, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0,
                                         0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xc0, 0x00)};
     assert_int_equal(hs_sim_run(&hs, s6, 2, &sim), XSOCK_OK);
-    b = xsock_hs_bound_addr(&hs);
-    assert_int_equal(b->atyp, XSOCK_ATYP_IPV6);
+    b = xsock__hs_bound_addr(&hs);
+    assert_int_equal(b->atyp, XSOCK__ATYP_IPV6);
     assert_int_equal(b->addr.family, XSOCK_AF_INET6);
-    xsock_addr_format(&b->addr, txt, sizeof txt);
+    xsock__addr_format(&b->addr, txt, sizeof txt);
     assert_string_equal(txt, "[2001:db8::1]:49152");
     /* DOMAINNAME */
     start_noauth("example.com", 80);
     hs_seg sd[] = {SEG(0x05, 0x00),
                    SEG(0x05, 0x00, 0x00, 0x03, 9, 'p', 'r', 'o', 'x', 'y', '.', 'l', 'a', 'n', 0x04, 0x38)};
     assert_int_equal(hs_sim_run(&hs, sd, 2, &sim), XSOCK_OK);
-    b = xsock_hs_bound_addr(&hs);
-    assert_int_equal(b->atyp, XSOCK_ATYP_DOMAIN);
+    b = xsock__hs_bound_addr(&hs);
+    assert_int_equal(b->atyp, XSOCK__ATYP_DOMAIN);
     assert_string_equal(b->name, "proxy.lan");
     assert_int_equal(b->port, 1080);
     /* DOMAINNAME of length 0 */
     start_noauth("example.com", 80);
     hs_seg s0[] = {SEG(0x05, 0x00), SEG(0x05, 0x00, 0x00, 0x03, 0, 0x00, 0x07)};
     assert_int_equal(hs_sim_run(&hs, s0, 2, &sim), XSOCK_OK);
-    assert_string_equal(xsock_hs_bound_addr(&hs)->name, "");
-    assert_int_equal(xsock_hs_bound_addr(&hs)->port, 7);
+    assert_string_equal(xsock__hs_bound_addr(&hs)->name, "");
+    assert_int_equal(xsock__hs_bound_addr(&hs)->port, 7);
     /* DOMAINNAME of length 255 */
     uint8_t big[4 + 1 + 255 + 2 + 5];
     memcpy(big, B(0x05, 0x00, 0x00, 0x03, 255), 5);
@@ -406,7 +406,7 @@ static void bound_address_every_atyp(void **state)
     start_noauth("example.com", 80);
     hs_seg sb[] = {SEG(0x05, 0x00), {big, sizeof big}};
     assert_int_equal(hs_sim_run(&hs, sb, 2, &sim), XSOCK_OK);
-    assert_int_equal(strlen(xsock_hs_bound_addr(&hs)->name), 255);
+    assert_int_equal(strlen(xsock__hs_bound_addr(&hs)->name), 255);
     assert_int_equal(sim.leftover_len, 5);
     assert_memory_equal(sim.leftover, "extra", 5);
 }
@@ -420,7 +420,7 @@ static void unknown_atyp(void **state)
         uint8_t r[10] = {0x05, 0x00, 0x00, atyps[i], 0, 0, 0, 0, 0, 0};
         hs_seg segs[] = {SEG(0x05, 0x00), {r, sizeof r}};
         assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYPROTO);
-        assert_non_null(strstr(xsock_hs_detail(&hs), "address type"));
+        assert_non_null(strstr(xsock__hs_detail(&hs), "address type"));
     }
 }
 
@@ -430,7 +430,7 @@ static void reply_wrong_version(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg segs[] = {SEG(0x05, 0x00), SEG(0x00, 0x5a, 0x00, 0x50, 127, 0, 0, 1)};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "version 0x00"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "version 0x00"));
 }
 
 static void reserved_byte_is_ignored(void **state)
@@ -456,7 +456,7 @@ static void truncated_replies(void **state)
             start_noauth("127.0.0.1", 80);
             hs_seg segs[] = {SEG(0x05, 0x00), {replies[k].r, cut}};
             assert_int_equal(hs_sim_run(&hs, segs, cut ? 2 : 1, &sim), XSOCK_EPROXYPROTO);
-            assert_non_null(strstr(xsock_hs_detail(&hs), "closed"));
+            assert_non_null(strstr(xsock__hs_detail(&hs), "closed"));
         }
         start_noauth("127.0.0.1", 80);
         hs_seg segs[] = {SEG(0x05, 0x00), {replies[k].r, replies[k].n}};
@@ -466,7 +466,7 @@ static void truncated_replies(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg m[] = {SEG(0x05)};
     assert_int_equal(hs_sim_run(&hs, m, 1, &sim), XSOCK_EPROXYPROTO);
-    assert_non_null(strstr(xsock_hs_detail(&hs), "after 1 of 2 bytes"));
+    assert_non_null(strstr(xsock__hs_detail(&hs), "after 1 of 2 bytes"));
 }
 
 /* ---- partial input and leftover -------------------------------------------------- */
@@ -477,11 +477,11 @@ static void one_byte_at_a_time_with_leftover(void **state)
     static const uint8_t stream[] = {0x05, 0x02, 0x01, 0x00, 0x05, 0x00, 0x00, 0x03, 3, 'a', 'b',
                                      'c',  0x00, 0x50, 'S',  'S',  'H',  '-',  '2', '.', '0'};
     for (size_t chunk = 1; chunk <= sizeof stream; chunk++) {
-        assert_int_equal(xsock_socks5_start(&hs, "u", "p", "example.com", 22), XSOCK_OK);
+        assert_int_equal(xsock__socks5_start(&hs, "u", "p", "example.com", 22), XSOCK_OK);
         assert_int_equal(hs_sim_chunked(&hs, stream, sizeof stream, chunk, &sim), XSOCK_OK);
         assert_int_equal(sim.leftover_len, 7);
         assert_memory_equal(sim.leftover, "SSH-2.0", 7);
-        assert_string_equal(xsock_hs_bound_addr(&hs)->name, "abc");
+        assert_string_equal(xsock__hs_bound_addr(&hs)->name, "abc");
         assert_int_equal(sim.sent_len, 4 + 5 + 4 + 1 + 11 + 2);
     }
 }
@@ -502,14 +502,14 @@ static void leftover_in_the_same_recv(void **state)
     /* direct use of the contract: used = the reply's length */
     start_noauth("127.0.0.1", 25);
     size_t n, used;
-    xsock_hs_output(&hs, &n);
-    xsock_hs_output_sent(&hs, n);
-    assert_int_equal(xsock_hs_input(&hs, B(0x05, 0x00), 2, &used), XSOCK_HS_WANT_WRITE);
+    xsock__hs_output(&hs, &n);
+    xsock__hs_output_sent(&hs, n);
+    assert_int_equal(xsock__hs_input(&hs, B(0x05, 0x00), 2, &used), XSOCK__HS_WANT_WRITE);
     assert_int_equal(used, 2);
-    xsock_hs_output(&hs, &n);
+    xsock__hs_output(&hs, &n);
     assert_int_equal(n, sizeof req_v4_80);
-    xsock_hs_output_sent(&hs, n);
-    assert_int_equal(xsock_hs_input(&hs, r, sizeof r, &used), XSOCK_OK);
+    xsock__hs_output_sent(&hs, n);
+    assert_int_equal(xsock__hs_input(&hs, r, sizeof r, &used), XSOCK_OK);
     assert_int_equal(used, sizeof ok_dante);
 }
 
@@ -530,12 +530,12 @@ static void replies_in_one_recv_before_the_request(void **state)
     assert_int_equal(sim.leftover_len, 3);
     size_t n, used;
     start_noauth("127.0.0.1", 80);
-    xsock_hs_output(&hs, &n);
-    xsock_hs_output_sent(&hs, n);
-    assert_int_equal(xsock_hs_input(&hs, r, sizeof r, &used), XSOCK_HS_WANT_WRITE);
+    xsock__hs_output(&hs, &n);
+    xsock__hs_output_sent(&hs, n);
+    assert_int_equal(xsock__hs_input(&hs, r, sizeof r, &used), XSOCK__HS_WANT_WRITE);
     assert_int_equal(used, 2);
     /* input while output is pending: refused without consuming */
-    assert_int_equal(xsock_hs_input(&hs, r + 2, sizeof r - 2, &used), XSOCK_HS_WANT_WRITE);
+    assert_int_equal(xsock__hs_input(&hs, r + 2, sizeof r - 2, &used), XSOCK__HS_WANT_WRITE);
     assert_int_equal(used, 0);
 }
 
@@ -546,20 +546,20 @@ static void results_are_final(void **state)
     start_noauth("127.0.0.1", 80);
     hs_seg segs[] = {SEG(0x05, 0x00), SEG(0x05, 0x05)};
     assert_int_equal(hs_sim_run(&hs, segs, 2, &sim), XSOCK_EPROXY_CONNREFUSED);
-    assert_int_equal(xsock_hs_input(&hs, B(0x05, 0x00), 2, &used), XSOCK_EPROXY_CONNREFUSED);
+    assert_int_equal(xsock__hs_input(&hs, B(0x05, 0x00), 2, &used), XSOCK_EPROXY_CONNREFUSED);
     assert_int_equal(used, 0);
-    assert_int_equal(xsock_hs_eof(&hs), XSOCK_EPROXY_CONNREFUSED);
-    assert_int_equal(xsock_hs_status(&hs), XSOCK_EPROXY_CONNREFUSED);
-    xsock_hs_output(&hs, &n);
+    assert_int_equal(xsock__hs_eof(&hs), XSOCK_EPROXY_CONNREFUSED);
+    assert_int_equal(xsock__hs_status(&hs), XSOCK_EPROXY_CONNREFUSED);
+    xsock__hs_output(&hs, &n);
     assert_int_equal(n, 0);
     start_noauth("127.0.0.1", 80);
     hs_seg ok[] = {SEG(0x05, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, ok, 2, &sim), XSOCK_OK);
-    assert_int_equal(xsock_hs_input(&hs, B(1, 2, 3), 3, &used), XSOCK_OK);
+    assert_int_equal(xsock__hs_input(&hs, B(1, 2, 3), 3, &used), XSOCK_OK);
     assert_int_equal(used, 0);
-    assert_int_equal(xsock_hs_eof(&hs), XSOCK_OK);
-    xsock_hs_wipe(&hs);
-    assert_null(xsock_hs_bound_addr(&hs));
+    assert_int_equal(xsock__hs_eof(&hs), XSOCK_OK);
+    xsock__hs_wipe(&hs);
+    assert_null(xsock__hs_bound_addr(&hs));
 }
 
 /* ---- from a URL ---------------------------------------------------------------- */
@@ -567,31 +567,31 @@ static void results_are_final(void **state)
 static void start_from_url(void **state)
 {
     (void)state;
-    xsock_proxy_url u;
-    assert_int_equal(xsock_proxy_url_parse("socks5h://bob:pw%21@proxy:1080", &u), XSOCK_OK);
-    assert_int_equal(xsock_hs_start(&hs, &u, "example.com", 443), XSOCK_OK);
+    xsock__proxy_url u;
+    assert_int_equal(xsock__proxy_url_parse("socks5h://bob:pw%21@proxy:1080", &u), XSOCK_OK);
+    assert_int_equal(xsock__hs_start(&hs, &u, "example.com", 443), XSOCK_OK);
     hs_seg segs[] = {SEG(0x05, 0x02), SEG(0x01, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, segs, 3, &sim), XSOCK_OK);
     static const uint8_t auth[] = {0x01, 3, 'b', 'o', 'b', 3, 'p', 'w', '!'};
     assert_memory_equal(sim.sent + 4, auth, sizeof auth);
-    assert_int_equal(sim.sent[4 + sizeof auth + 3], XSOCK_ATYP_DOMAIN);
+    assert_int_equal(sim.sent[4 + sizeof auth + 3], XSOCK__ATYP_DOMAIN);
 
     /* socks5:// resolves locally: a name is refused, an address is sent */
-    assert_int_equal(xsock_proxy_url_parse("socks5://proxy", &u), XSOCK_OK);
-    assert_int_equal(xsock_hs_start(&hs, &u, "example.com", 443), XSOCK_EINVAL);
-    xsock_addr a;
-    assert_int_equal(xsock_addr_parse("2001:db8::5", 443, &a), XSOCK_OK);
-    assert_int_equal(xsock_hs_start_addr(&hs, &u, &a), XSOCK_OK);
+    assert_int_equal(xsock__proxy_url_parse("socks5://proxy", &u), XSOCK_OK);
+    assert_int_equal(xsock__hs_start(&hs, &u, "example.com", 443), XSOCK_EINVAL);
+    xsock__addr a;
+    assert_int_equal(xsock__addr_parse("2001:db8::5", 443, &a), XSOCK_OK);
+    assert_int_equal(xsock__hs_start_addr(&hs, &u, &a), XSOCK_OK);
     hs_seg segs2[] = {SEG(0x05, 0x00), {ok_zero, sizeof ok_zero}};
     assert_int_equal(hs_sim_run(&hs, segs2, 2, &sim), XSOCK_OK);
-    assert_int_equal(sim.sent[3 + 3], XSOCK_ATYP_IPV6);
+    assert_int_equal(sim.sent[3 + 3], XSOCK__ATYP_IPV6);
     assert_memory_equal(sim.sent + 3 + 4, a.ip, 16);
     assert_int_equal(sim.sent[3 + 20], 443 >> 8);
     assert_int_equal(sim.sent[3 + 21], 443 & 0xff);
 
-    assert_int_equal(xsock_proxy_url_parse("direct", &u), XSOCK_OK);
-    assert_int_equal(xsock_hs_start(&hs, &u, "example.com", 443), XSOCK_EINVAL);
-    assert_int_equal(xsock_hs_start(&hs, NULL, "example.com", 443), XSOCK_EINVAL);
+    assert_int_equal(xsock__proxy_url_parse("direct", &u), XSOCK_OK);
+    assert_int_equal(xsock__hs_start(&hs, &u, "example.com", 443), XSOCK_EINVAL);
+    assert_int_equal(xsock__hs_start(&hs, NULL, "example.com", 443), XSOCK_EINVAL);
 }
 
 int main(void)

@@ -12,34 +12,34 @@ struct xsock_dialer {
     int he_delay_ms; /* happy eyeballs: 0 one address at a time */
     int has_local;
     int local_any; /* bind only the port, to the target's family wildcard */
-    xsock_addr local;
-    struct xsock_proxy_url *proxy; /* fixed proxy (parsed), or NULL */
+    xsock__addr local;
+    struct xsock__proxy_url *proxy; /* fixed proxy (parsed), or NULL */
     const xsock_proxy_selector *selector;
 };
 
 /* The options of one dial, fixed for its whole length. */
-typedef struct xsock_dial_ctx {
+typedef struct xsock__dial_ctx {
     const xsock_dialer *opts; /* never NULL: the defaults when the caller gave none */
-    xsock_deadline deadline;
+    xsock__deadline deadline;
     int zero_timeout;
-    xsock_site site;
-} xsock_dial_ctx;
+    xsock__site site;
+} xsock__dial_ctx;
 
 /* Resolve a host name (not a literal) by the deadline: on a thread of its
    own when the deadline is finite, so the dial can leave it behind
    (resolve.c).  XSOCK_ETIMEDOUT when the deadline passes first. */
-int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
-                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n);
+int xsock__resolve_by(const xsock__deadline *deadline, int zero_timeout, const char *host,
+                      uint16_t port, int family, xsock__addr *out, size_t max, size_t *n);
 /* Resolver threads still running, finished or abandoned (for tests). */
 XSOCK_TESTABLE int xsock__resolver_threads(void);
 
 /* Pick the route (fixed proxy, selector, default selector, direct) and
    dial it within ctx's deadline (route.c). */
-int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
+int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
 
 /* Resolve `host` (a literal never reaches the resolver) and connect to its
    addresses, directly, within ctx's deadline (route.c). */
-int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
+int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
 
 /* What a failed dial reports (outcome.c): the best error by DESIGN.md's
    ranking, and the list of every address with its own result. */
@@ -50,23 +50,23 @@ typedef struct xsock__outcome {
     size_t len;
 } xsock__outcome;
 void xsock__outcome_init(xsock__outcome *o);
-void xsock__outcome_note(xsock__outcome *o, const xsock_addr *a, int err, int os_error);
+void xsock__outcome_note(xsock__outcome *o, const xsock__addr *a, int err, int os_error);
 /* Record the failure (detail "connect ...") and return its code. */
 int xsock__outcome_report(const xsock__outcome *o, const char *host, uint16_t port);
 
 /* Connect to the first of `addrs` that answers (happy_eyeballs.c); host and
    port only name the target in the error detail. */
-XSOCK_TESTABLE int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
+XSOCK_TESTABLE int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out);
 
 /* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
    resolved within ctx's deadline; a literal is its own single address. */
-int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock_addr *out, size_t max, size_t *n);
+int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock__addr *out, size_t max, size_t *n);
 
 /* Connect to `host` through one proxy (proxy_dial.c). */
-struct xsock_proxy_url;
-int xsock__dial_proxy(const xsock_dial_ctx *ctx, const struct xsock_proxy_url *p, const char *host,
+struct xsock__proxy_url;
+int xsock__dial_proxy(const xsock__dial_ctx *ctx, const struct xsock__proxy_url *p, const char *host,
                       uint16_t port, xsock **out);
 
 #endif

@@ -31,7 +31,7 @@ xsock_dialer *xsock_dialer_new(void)
 void xsock_dialer_free(xsock_dialer *d)
 {
     if (!d) return;
-    if (d->proxy) xsock_proxy_url_wipe(d->proxy);
+    if (d->proxy) xsock__proxy_url_wipe(d->proxy);
     free(d->proxy);
     free(d);
 }
@@ -55,9 +55,9 @@ int xsock_dialer_set_family(xsock_dialer *d, int family)
 
 int xsock_dialer_set_local(xsock_dialer *d, const char *host, uint16_t port)
 {
-    xsock_addr a;
+    xsock__addr a;
     if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_local: NULL dialer");
-    if (host && xsock_addr_parse(host, port, &a) != XSOCK_OK)
+    if (host && xsock__addr_parse(host, port, &a) != XSOCK_OK)
         return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_local: \"%s\" is not an IP literal", host);
     if (!host) {
         memset(&a, 0, sizeof a);
@@ -81,16 +81,16 @@ int xsock_dialer_set_happy_eyeballs(xsock_dialer *d, int delay_ms)
 int xsock_dialer_set_proxy(xsock_dialer *d, const char *url)
 {
     if (!d) return xsock__fail_msg(XSOCK_EINVAL, "dialer_set_proxy: NULL dialer");
-    xsock_proxy_url *p = NULL;
+    xsock__proxy_url *p = NULL;
     if (url) {
         if (!(p = malloc(sizeof *p))) return xsock__fail_msg(XSOCK_ENOMEM, "dialer_set_proxy");
-        if (xsock_proxy_url_parse(url, p) != XSOCK_OK) {
+        if (xsock__proxy_url_parse(url, p) != XSOCK_OK) {
             int rc = xsock__fail_msg(XSOCK_EINVAL, "proxy URL: %s", p->error ? p->error : "invalid");
             free(p);
             return rc;
         }
     }
-    if (d->proxy) xsock_proxy_url_wipe(d->proxy);
+    if (d->proxy) xsock__proxy_url_wipe(d->proxy);
     free(d->proxy);
     d->proxy = p;
     return XSOCK_OK;
@@ -106,9 +106,9 @@ int xsock_dialer_set_proxy_selector(xsock_dialer *d, const xsock_proxy_selector 
 }
 
 static int dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t port,
-                int timeout_ms, xsock_site site)
+                int timeout_ms, xsock__site site)
 {
-    xsock_dial_ctx ctx;
+    xsock__dial_ctx ctx;
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "connect: NULL out");
     *out = NULL;
     if (!host) return xsock__fail_msg(XSOCK_EINVAL, "connect: NULL host");
@@ -134,7 +134,7 @@ static int no_dialer(xsock **out)
 
 int xsock_dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t port)
 {
-    xsock_site site = {NULL, XSOCK_CALLER()};
+    xsock__site site = {NULL, XSOCK__CALLER()};
     if (!d) return no_dialer(out);
     return dial(d, out, host, port, d->timeout_ms, site);
 }
@@ -142,13 +142,13 @@ int xsock_dial(const xsock_dialer *d, xsock **out, const char *host, uint16_t po
 int xsock_dial_at(const xsock_dialer *d, xsock **out, const char *host, uint16_t port,
                   const char *where)
 {
-    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    xsock__site site = {where, where ? NULL : XSOCK__CALLER()};
     if (!d) return no_dialer(out);
     return dial(d, out, host, port, d->timeout_ms, site);
 }
 
 static int connect_site(xsock **out, const char *host, uint16_t port, int timeout_ms,
-                        xsock_site site)
+                        xsock__site site)
 {
     xsock_dialer d;
     dialer_defaults(&d);
@@ -157,13 +157,13 @@ static int connect_site(xsock **out, const char *host, uint16_t port, int timeou
 
 int xsock_connect(xsock **out, const char *host, uint16_t port, int timeout_ms)
 {
-    xsock_site site = {NULL, XSOCK_CALLER()};
+    xsock__site site = {NULL, XSOCK__CALLER()};
     return connect_site(out, host, port, timeout_ms, site);
 }
 
 int xsock_connect_at(xsock **out, const char *host, uint16_t port, int timeout_ms,
                      const char *where)
 {
-    xsock_site site = {where, where ? NULL : XSOCK_CALLER()};
+    xsock__site site = {where, where ? NULL : XSOCK__CALLER()};
     return connect_site(out, host, port, timeout_ms, site);
 }

@@ -63,7 +63,7 @@ static int env_select(void *user, const char *uri, xsock_proxy_list *out)
     if (rc == XSOCK_EINVAL) return XSOCK_OK; /* not a socket uri: direct */
     if (rc != XSOCK_OK) return rc;
     const char *no_proxy = env_pair("no_proxy", "NO_PROXY");
-    int direct = no_proxy && xsock_no_proxy_match(no_proxy, host, port);
+    int direct = no_proxy && xsock__no_proxy_match(no_proxy, host, port);
     free(host);
     if (direct) return XSOCK_OK;
 

@@ -11,15 +11,15 @@
 
 typedef struct attempt {
     xsock *s;
-    const xsock_addr *addr;
+    const xsock__addr *addr;
     uint64_t give_up_ns; /* sequential mode: end of this attempt's share; 0 none */
 } attempt;
 
 /* A dial over several addresses: what is pending, what comes next, and
    what every finished attempt said. */
 typedef struct dial_state {
-    const xsock_dial_ctx *ctx;
-    const xsock_addr *addrs;
+    const xsock__dial_ctx *ctx;
+    const xsock__addr *addrs;
     size_t n, next;
     attempt p[XSOCK__MAX_ADDRS];
     xsock_os_pollent ents[XSOCK__MAX_ADDRS];
@@ -31,24 +31,24 @@ typedef struct dial_state {
 
 /* ---- Attempt helpers ------------------------------------------------------ */
 
-static int bind_local(const xsock_dialer *d, xsock_native h, const xsock_addr *to)
+static int bind_local(const xsock_dialer *d, xsock_native h, const xsock__addr *to)
 {
-    xsock_addr local = d->local;
+    xsock__addr local = d->local;
     if (d->local_any)
-        xsock_addr_parse(to->family == XSOCK_AF_INET6 ? "::" : "0.0.0.0", d->local.port, &local);
+        xsock__addr_parse(to->family == XSOCK_AF_INET6 ? "::" : "0.0.0.0", d->local.port, &local);
     return xsock_os_bind(h, &local);
 }
 
 /* A local address of the other family cannot reach this one: no attempt,
    no OS call, no part in the error ranking. */
-static int unreachable_from_local(const xsock_dialer *d, const xsock_addr *a)
+static int unreachable_from_local(const xsock_dialer *d, const xsock__addr *a)
 {
     return d->has_local && !d->local_any && d->local.family != a->family;
 }
 
 /* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
    failure, with nothing left open. */
-static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock **out)
+static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, xsock **out)
 {
     xsock_native h;
     xsock *s;
@@ -59,13 +59,13 @@ static int attempt_start(const xsock_dial_ctx *ctx, const xsock_addr *a, xsock *
         xsock__unreserve();
         return rc;
     }
-    if ((rc = xsock__track(h, XSOCK_KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
+    if ((rc = xsock__track(h, XSOCK__KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
     if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) {
         xsock__discard(s);
         return rc;
     }
     rc = xsock_os_connect(h, a);
-    if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK_KIND_CONNECTED);
+    if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK__KIND_CONNECTED);
     if (rc == XSOCK_OK || rc == XSOCK__EINPROGRESS) {
         *out = s;
         return rc;
@@ -107,7 +107,7 @@ static void drop_all(dial_state *st, int err)
 
 /* With a fixed local port, two attempts of one family would share it
    (IPv6 binds V6ONLY, see xsock_os_bind): those take turns. */
-static int port_shared_with_pending(const dial_state *st, const xsock_addr *a)
+static int port_shared_with_pending(const dial_state *st, const xsock__addr *a)
 {
     const xsock_dialer *d = st->ctx->opts;
     if (!d->has_local || d->local.port == 0) return 0;
@@ -128,7 +128,7 @@ static int fatal(int err, size_t pending)
    stays next), or a code that ends the dial. */
 static int start_next(dial_state *st, uint64_t give_up_ns)
 {
-    const xsock_addr *a = &st->addrs[st->next++];
+    const xsock__addr *a = &st->addrs[st->next++];
     if (unreachable_from_local(st->ctx->opts, a)) return XSOCK_OK;
     xsock *s = NULL;
     int rc = attempt_start(st->ctx, a, &s);
@@ -180,7 +180,7 @@ static void reap(dial_state *st, int ready)
         int res = xsock_os_connect_result(st->p[i].s->handle);
         if (res == XSOCK_OK) {
             st->winner = st->p[i].s;
-            xsock__set_kind(st->winner, XSOCK_KIND_CONNECTED);
+            xsock__set_kind(st->winner, XSOCK__KIND_CONNECTED);
             st->p[i] = st->p[--st->np];
         } else if (!retry_abandoned(st, i, res)) {
             xsock__outcome_note(&st->o, st->p[i].addr, res, xsock__os_error());
@@ -206,7 +206,7 @@ static void expire_shares(dial_state *st, uint64_t now)
    dial; at the deadline every pending attempt is noted as timed out. */
 static int wait_round(dial_state *st, uint64_t wake)
 {
-    const xsock_dial_ctx *ctx = st->ctx;
+    const xsock__dial_ctx *ctx = st->ctx;
     uint64_t now = xsock_os_monotonic_ns(), end = ctx->deadline.end_ns;
     if (end && (!wake || end < wake)) wake = end;
     int ms = ctx->zero_timeout ? 0 : !wake ? -1
@@ -281,7 +281,7 @@ static int dial_staggered(dial_state *st)
     return XSOCK_OK;
 }
 
-int xsock__connect_addrs(const xsock_dial_ctx *ctx, const xsock_addr *addrs, size_t n,
+int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out)
 {
     dial_state st; /* p[] and ents[] are filled as attempts start: not zeroed */

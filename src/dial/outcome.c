@@ -26,10 +26,10 @@ static int rank(int err)
     }
 }
 
-void xsock__outcome_note(xsock__outcome *o, const xsock_addr *a, int err, int os_error)
+void xsock__outcome_note(xsock__outcome *o, const xsock__addr *a, int err, int os_error)
 {
-    char where[XSOCK_ADDRSTRLEN];
-    xsock_addr_format(a, where, sizeof where);
+    char where[XSOCK__ADDRSTRLEN];
+    xsock__addr_format(a, where, sizeof where);
     if (o->tried == 0 || rank(err) > rank(o->best)) {
         o->best = err;
         o->best_os = os_error;

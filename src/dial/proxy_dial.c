@@ -14,14 +14,14 @@
 
 #define HS_BUF 4096
 
-static int proxy_fail(const xsock_proxy_url *p, int code, int os_error, const char *what)
+static int proxy_fail(const xsock__proxy_url *p, int code, int os_error, const char *what)
 {
-    char text[XSOCK_PROXY_DISPLAY_MAX + 600];
+    char text[XSOCK__PROXY_DISPLAY_MAX + 600];
     snprintf(text, sizeof text, "proxy %s: %s", p->display, what);
     return xsock__fail_text(code, os_error, text);
 }
 
-static int wait_fail(const xsock_proxy_url *p, int code, const char *doing)
+static int wait_fail(const xsock__proxy_url *p, int code, const char *doing)
 {
     char what[200];
     snprintf(what, sizeof what, "%s %s", xsock_strerror(code), doing);
@@ -31,33 +31,33 @@ static int wait_fail(const xsock_proxy_url *p, int code, const char *doing)
 
 /* Build the first message.  socks4:// and socks5:// resolve the target
    here, before any connection to the proxy exists. */
-static int start_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
-                           uint16_t port, xsock_hs *hs)
+static int start_handshake(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, const char *host,
+                           uint16_t port, xsock__hs *hs)
 {
     const char *why = NULL;
-    int rc = xsock_proxy_check_target(p, host, port, &why);
+    int rc = xsock__proxy_check_target(p, host, port, &why);
     if (rc != XSOCK_OK) return proxy_fail(p, rc, 0, why ? why : "unusable target");
 
     int rc_hs;
-    if (p->scheme == XSOCK_PROXY_SOCKS4 || p->scheme == XSOCK_PROXY_SOCKS5) {
-        int family = p->scheme == XSOCK_PROXY_SOCKS4 ? XSOCK_AF_INET : ctx->opts->family;
-        if (p->scheme == XSOCK_PROXY_SOCKS4 && ctx->opts->family == XSOCK_AF_INET6)
+    if (p->scheme == XSOCK__PROXY_SOCKS4 || p->scheme == XSOCK__PROXY_SOCKS5) {
+        int family = p->scheme == XSOCK__PROXY_SOCKS4 ? XSOCK_AF_INET : ctx->opts->family;
+        if (p->scheme == XSOCK__PROXY_SOCKS4 && ctx->opts->family == XSOCK_AF_INET6)
             return proxy_fail(p, XSOCK_EAFNOSUPPORT, 0, "SOCKS4 carries only IPv4 targets");
-        xsock_addr addrs[XSOCK__MAX_ADDRS];
+        xsock__addr addrs[XSOCK__MAX_ADDRS];
         size_t n = 0;
         rc = xsock__resolve_family(ctx, host, port, family, addrs, XSOCK__MAX_ADDRS, &n);
         if (rc != XSOCK_OK) return rc;
-        rc_hs = xsock_hs_start_addr(hs, p, &addrs[0]);
+        rc_hs = xsock__hs_start_addr(hs, p, &addrs[0]);
     } else {
-        rc_hs = xsock_hs_start(hs, p, host, port);
+        rc_hs = xsock__hs_start(hs, p, host, port);
     }
-    if (rc_hs != XSOCK_OK) return proxy_fail(p, rc_hs, 0, xsock_hs_detail(hs));
+    if (rc_hs != XSOCK_OK) return proxy_fail(p, rc_hs, 0, xsock__hs_detail(hs));
     return XSOCK_OK;
 }
 
-static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xsock **out)
+static int connect_to_proxy(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, xsock **out)
 {
-    xsock_addr addrs[XSOCK__MAX_ADDRS];
+    xsock__addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
     /* the family preference is about the target: the proxy is reached
        over whatever family its own address has */
@@ -77,7 +77,7 @@ static int connect_to_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p,
 
 /* A wait in the handshake loop: the deadline is checked before each one,
    since readiness the next call does not find would otherwise loop. */
-static int wait_again(const xsock_dial_ctx *ctx, xsock *s, short events)
+static int wait_again(const xsock__dial_ctx *ctx, xsock *s, short events)
 {
     if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline)) return XSOCK_ETIMEDOUT;
     return xsock__wait(s->handle, events, &ctx->deadline, ctx->zero_timeout, NULL);
@@ -86,19 +86,19 @@ static int wait_again(const xsock_dial_ctx *ctx, xsock *s, short events)
 /* Send what the machine asks for, wait for the proxy, feed what arrives.
    Replies are waited for before the recv: the proxy never answers within
    the send, so an optimistic recv would only cost a call. */
-static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xsock *s,
-                         xsock_hs *hs)
+static int run_handshake(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, xsock *s,
+                         xsock__hs *hs)
 {
     unsigned char buf[HS_BUF];
     size_t have = 0, off = 0;
     for (;;) {
         size_t n;
-        const uint8_t *out = xsock_hs_output(hs, &n);
+        const uint8_t *out = xsock__hs_output(hs, &n);
         int rc;
         if (n) {
             ptrdiff_t sent = xsock_os_send(s->handle, out, n);
             if (sent >= 0) {
-                xsock_hs_output_sent(hs, (size_t)sent);
+                xsock__hs_output_sent(hs, (size_t)sent);
                 continue;
             }
             if (sent == XSOCK__EINTR) continue;
@@ -114,7 +114,7 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
             if (rc != XSOCK_OK) return wait_fail(p, rc, "waiting for the proxy's reply");
             ptrdiff_t got = xsock_os_recv(s->handle, buf, sizeof buf);
             if (got == XSOCK_EAGAIN || got == XSOCK__EINTR) continue;
-            if (got == 0) return proxy_fail(p, xsock_hs_eof(hs), 0, xsock_hs_detail(hs));
+            if (got == 0) return proxy_fail(p, xsock__hs_eof(hs), 0, xsock__hs_detail(hs));
             if (got < 0)
                 return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
                                   "the proxy reset the connection during the handshake");
@@ -122,22 +122,22 @@ static int run_handshake(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, xs
             off = 0;
         }
         size_t used = 0;
-        rc = xsock_hs_input(hs, buf + off, have - off, &used);
+        rc = xsock__hs_input(hs, buf + off, have - off, &used);
         off += used;
         if (rc == XSOCK_OK) return xsock__tunnel_keep(s, buf + off, have - off);
-        if (rc < 0) return proxy_fail(p, rc, 0, xsock_hs_detail(hs));
+        if (rc < 0) return proxy_fail(p, rc, 0, xsock__hs_detail(hs));
     }
 }
 
 /* "target via proxy-host:port", whatever the lengths. */
-static char *via_string(const char *host, uint16_t port, const xsock_proxy_url *p)
+static char *via_string(const char *host, uint16_t port, const xsock__proxy_url *p)
 {
     size_t tlen = strlen(host) + 8, plen = strlen(p->host) + 8;
     char *target = malloc(tlen), *proxy = malloc(plen);
     char *via = target && proxy ? malloc(tlen + plen + 5) : NULL;
     if (via) {
-        xsock_host_port(target, tlen, host, port);
-        xsock_host_port(proxy, plen, p->host, p->port);
+        xsock__host_port(target, tlen, host, port);
+        xsock__host_port(proxy, plen, p->host, p->port);
         snprintf(via, tlen + plen + 5, "%s via %s", target, proxy);
     }
     free(target);
@@ -145,16 +145,16 @@ static char *via_string(const char *host, uint16_t port, const xsock_proxy_url *
     return via;
 }
 
-int xsock__dial_proxy(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
+int xsock__dial_proxy(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, const char *host,
                       uint16_t port, xsock **out)
 {
-    xsock_hs hs;
+    xsock__hs hs;
     xsock *s = NULL;
     *out = NULL;
     int rc = start_handshake(ctx, p, host, port, &hs);
     if (rc == XSOCK_OK) rc = connect_to_proxy(ctx, p, &s);
     if (rc == XSOCK_OK) rc = run_handshake(ctx, p, s, &hs);
-    xsock_hs_wipe(&hs);
+    xsock__hs_wipe(&hs);
     if (rc != XSOCK_OK) {
         xsock__discard(s);
         return rc;

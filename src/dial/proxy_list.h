@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* xsock_proxy_list: what a selector returns (proxy_list.c). */
-#ifndef XSOCK_PROXY_LIST_H
-#define XSOCK_PROXY_LIST_H
+#ifndef XSOCK__PROXY_LIST_H
+#define XSOCK__PROXY_LIST_H
 
 #include <stddef.h>
 
@@ -9,7 +9,7 @@
 
 struct xsock_proxy_list {
     size_t n, cap;
-    xsock_proxy_url *items;
+    xsock__proxy_url *items;
 };
 
 void xsock__proxy_list_init(struct xsock_proxy_list *list);

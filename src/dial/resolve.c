@@ -21,7 +21,7 @@ typedef struct resolve_job {
     unsigned epoch; /* of the dial that asked: see xsock__background_begin */
     int rc, os_error;
     size_t n;
-    xsock_addr addrs[XSOCK__MAX_ADDRS];
+    xsock__addr addrs[XSOCK__MAX_ADDRS];
 } resolve_job;
 
 static atomic_int g_running; /* resolver threads still inside getaddrinfo */
@@ -69,8 +69,8 @@ static resolve_job *job_new(const char *host, uint16_t port, int family)
     return job;
 }
 
-int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const char *host,
-                      uint16_t port, int family, xsock_addr *out, size_t max, size_t *n)
+int xsock__resolve_by(const xsock__deadline *deadline, int zero_timeout, const char *host,
+                      uint16_t port, int family, xsock__addr *out, size_t max, size_t *n)
 {
     *n = 0;
     /* No deadline: nothing to abandon, so no thread. */
@@ -113,9 +113,9 @@ int xsock__resolve_by(const xsock_deadline *deadline, int zero_timeout, const ch
 /* ---- The addresses of a dial ------------------------------------------ */
 
 /* Interleave families, starting with the family of the first address. */
-static void interleave(xsock_addr *a, size_t n)
+static void interleave(xsock__addr *a, size_t n)
 {
-    xsock_addr first[XSOCK__MAX_ADDRS], other[XSOCK__MAX_ADDRS];
+    xsock__addr first[XSOCK__MAX_ADDRS], other[XSOCK__MAX_ADDRS];
     size_t nf = 0, no = 0;
     for (size_t i = 0; i < n; i++) {
         if (a[i].family == a[0].family)
@@ -130,11 +130,11 @@ static void interleave(xsock_addr *a, size_t n)
     }
 }
 
-int xsock__resolve_family(const xsock_dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock_addr *out, size_t max, size_t *n)
+int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock__addr *out, size_t max, size_t *n)
 {
     *n = 0;
-    if (xsock_addr_parse(host, port, out) == XSOCK_OK) {
+    if (xsock__addr_parse(host, port, out) == XSOCK_OK) {
         if (family != XSOCK_AF_UNSPEC && out->family != family)
             return xsock__fail_msg(XSOCK_EAFNOSUPPORT, "connect %s: not an IPv%d address", host,
                                    family);

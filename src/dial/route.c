@@ -15,16 +15,16 @@ static const xsock_proxy_selector *g_default_selector;
 
 void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
 {
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     g_default_selector = sel && sel->select ? sel : NULL;
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
 }
 
 /* The direct route: the addresses of the host (a literal never reaches
    the resolver), connected to within the dial's deadline. */
-int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
 {
-    xsock_addr addrs[XSOCK__MAX_ADDRS];
+    xsock__addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
     int rc = xsock__resolve_family(ctx, host, port, ctx->opts->family, addrs, XSOCK__MAX_ADDRS, &n);
     if (rc != XSOCK_OK) return rc;
@@ -33,10 +33,10 @@ int xsock__dial_direct(const xsock_dial_ctx *ctx, const char *host, uint16_t por
 }
 
 /* One entry: a proxy, or "direct". */
-static int dial_entry(const xsock_dial_ctx *ctx, const xsock_proxy_url *p, const char *host,
+static int dial_entry(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, const char *host,
                       uint16_t port, xsock **out)
 {
-    if (p->scheme == XSOCK_PROXY_DIRECT) return xsock__dial_direct(ctx, host, port, out);
+    if (p->scheme == XSOCK__PROXY_DIRECT) return xsock__dial_direct(ctx, host, port, out);
     return xsock__dial_proxy(ctx, p, host, port, out);
 }
 
@@ -48,11 +48,11 @@ static char *selector_uri(const char *host, uint16_t port)
     char *uri = malloc(len);
     if (!uri) return NULL;
     memcpy(uri, "socket://", 9);
-    xsock_host_port(uri + 9, len - 9, host, port);
+    xsock__host_port(uri + 9, len - 9, host, port);
     return uri;
 }
 
-static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *sel,
+static int dial_selected(const xsock__dial_ctx *ctx, const xsock_proxy_selector *sel,
                          const char *host, uint16_t port, xsock **out)
 {
     xsock_proxy_list list;
@@ -77,11 +77,11 @@ static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *
         return xsock__dial_direct(ctx, host, port, out);
     }
     for (size_t i = 0; i < list.n; i++) {
-        const xsock_proxy_url *p = &list.items[i];
+        const xsock__proxy_url *p = &list.items[i];
         rc = dial_entry(ctx, p, host, port, out);
         if (rc == XSOCK_OK) break;
         /* a failing "direct" is no proxy failing */
-        if (p->scheme != XSOCK_PROXY_DIRECT && sel->connect_failed) {
+        if (p->scheme != XSOCK__PROXY_DIRECT && sel->connect_failed) {
             char detail[XSOCK__DETAIL_MAX];
             int os_error = xsock_last_os_error();
             snprintf(detail, sizeof detail, "%s", xsock_last_error_detail());
@@ -95,13 +95,13 @@ static int dial_selected(const xsock_dial_ctx *ctx, const xsock_proxy_selector *
     return rc;
 }
 
-int xsock__dial_route(const xsock_dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
 {
     const xsock_dialer *d = ctx->opts;
     if (d->proxy) return dial_entry(ctx, d->proxy, host, port, out);
-    xsock_os_lock(XSOCK_LOCK_CONFIG);
+    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
     const xsock_proxy_selector *sel = d->selector ? d->selector : g_default_selector;
-    xsock_os_unlock(XSOCK_LOCK_CONFIG);
+    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     if (sel) return dial_selected(ctx, sel, host, port, out);
     return xsock__dial_direct(ctx, host, port, out);
 }

@@ -92,7 +92,7 @@ static int ioctl_default(int fd, unsigned long req, int *arg)
             errno = e_;                                                  \
             return fail_value;                                           \
         }                                                                \
-        return XSOCK_SYSCALL_DEFAULT(idx, fn_t) args;                    \
+        return XSOCK__SYSCALL_DEFAULT(idx, fn_t) args;                    \
     }
 
 PX_FAULT_TWIN(PX_SOCKET, socket_fn, int, -1, (int d, int t, int p), (d, t, p))
@@ -122,9 +122,9 @@ static int fault_PX_CONNECT(int fd, const struct sockaddr *sa, socklen_t l)
 {
     int e;
     if (!xsock__fault_due(&xsock__syscalls[PX_CONNECT], &e))
-        return XSOCK_SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
+        return XSOCK__SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
     if (e == EINTR) {
-        int r = XSOCK_SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
+        int r = XSOCK__SYSCALL_DEFAULT(PX_CONNECT, connect_fn)(fd, sa, l);
         if (r < 0 && errno != EINPROGRESS) return r; /* failed before it could be interrupted */
     }
     errno = e;
@@ -137,7 +137,7 @@ static int fault_PX_CLOSE(int fd)
 {
     int e;
     int due = xsock__fault_due(&xsock__syscalls[PX_CLOSE], &e);
-    int r = XSOCK_SYSCALL_DEFAULT(PX_CLOSE, close_fn)(fd);
+    int r = XSOCK__SYSCALL_DEFAULT(PX_CLOSE, close_fn)(fd);
     if (due) {
         errno = e;
         return -1;
@@ -154,7 +154,7 @@ static int fault_PX_GETSOCKOPT(int fd, int lv, int nm, void *v, socklen_t *l)
         *l = sizeof e;
         return 0;
     }
-    return XSOCK_SYSCALL_DEFAULT(PX_GETSOCKOPT, getsockopt_fn)(fd, lv, nm, v, l);
+    return XSOCK__SYSCALL_DEFAULT(PX_GETSOCKOPT, getsockopt_fn)(fd, lv, nm, v, l);
 }
 
 static int fault_PX_GETADDRINFO(const char *n, const char *s, const struct addrinfo *h,
@@ -174,7 +174,7 @@ static int fault_PX_GETADDRINFO(const char *n, const char *s, const struct addri
             return EAI_SYSTEM;
         }
     }
-    return XSOCK_SYSCALL_DEFAULT(PX_GETADDRINFO, getaddrinfo_fn)(n, s, h, r);
+    return XSOCK__SYSCALL_DEFAULT(PX_GETADDRINFO, getaddrinfo_fn)(n, s, h, r);
 }
 
 /* ---- The table ------------------------------------------------------------ */
@@ -182,11 +182,11 @@ static int fault_PX_GETADDRINFO(const char *n, const char *s, const struct addri
 #define PX_ENTRY(idx, call, what, fn)                                               \
     [idx] = {.name = call,                                                          \
              .role = what,                                                          \
-             .current = (xsock_os_syscall_ptr)(fn),                                 \
-             .deflt = (xsock_os_syscall_ptr)(fn),                                   \
-             .fault = (xsock_os_syscall_ptr)fault_##idx}
+             .current = (xsock__syscall_ptr)(fn),                                 \
+             .deflt = (xsock__syscall_ptr)(fn),                                   \
+             .fault = (xsock__syscall_ptr)fault_##idx}
 
-xsock_syscall xsock__syscalls[PX_COUNT] = {
+xsock__syscall xsock__syscalls[PX_COUNT] = {
     PX_ENTRY(PX_SOCKET, "socket", "socket", socket),
     PX_ENTRY(PX_CONNECT, "connect", "connect", connect),
     PX_ENTRY(PX_POLL, "poll", "wait", poll),
@@ -220,13 +220,13 @@ const size_t xsock__syscall_count = PX_COUNT;
    background, a wait recomputes its time left, a close is done). */
 #define PX_CALL_R(idx, fn_t, ret, name, handle, failed, retry, args)              \
     for (;;) {                                                                  \
-        XSOCK_COUNT_OS_CALL();                                                  \
+        XSOCK__COUNT_OS_CALL();                                                  \
         ret r_;                                                                 \
-        if (XSOCK_LIKELY(!PX_TRACING())) {                                      \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
+        if (XSOCK__LIKELY(!PX_TRACING())) {                                      \
+            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                 \
         } else {                                                                \
             uint64_t t0_ = xsock_os_monotonic_ns();                             \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                 \
+            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                 \
             int e_ = (failed) ? errno : 0;                                      \
             xsock__trace_emit(name, (handle), (long)r_, e_, t0_);               \
             if (e_) errno = e_;                                                 \
@@ -334,13 +334,13 @@ int xsock__px_getaddrinfo(const char *node, const char *service, const struct ad
                    struct addrinfo **res)
 {
     for (;;) {
-        XSOCK_COUNT_OS_CALL();
+        XSOCK__COUNT_OS_CALL();
         int r;
-        if (XSOCK_LIKELY(!PX_TRACING())) {
-            r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+        if (XSOCK__LIKELY(!PX_TRACING())) {
+            r = XSOCK__SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
         } else {
             uint64_t t0 = xsock_os_monotonic_ns();
-            r = XSOCK_SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
+            r = XSOCK__SYSCALL(PX_GETADDRINFO, getaddrinfo_fn)(node, service, hints, res);
             int e = errno;
             xsock__trace_emit("getaddrinfo", XSOCK_INVALID_NATIVE, r, r == EAI_SYSTEM ? e : r, t0);
             errno = e;

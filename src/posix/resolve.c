@@ -34,7 +34,7 @@ static int map_gai(int r)
     }
 }
 
-int xsock_os_resolve(const char *host, uint16_t port, int family, xsock_addr *out, size_t max,
+int xsock_os_resolve(const char *host, uint16_t port, int family, xsock__addr *out, size_t max,
                      size_t *n)
 {
     struct addrinfo hints, *res = NULL;

@@ -12,7 +12,7 @@ int xsock__px_family(int xsock_family)
     return xsock_family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
 }
 
-socklen_t xsock__px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
+socklen_t xsock__px_to_sockaddr(const xsock__addr *a, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (a->family == XSOCK_AF_INET6) {
@@ -30,7 +30,7 @@ socklen_t xsock__px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss
     return sizeof *s4;
 }
 
-int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
+int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock__addr *a)
 {
     memset(a, 0, sizeof *a);
     if (sa->sa_family == AF_INET6) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* xsock_addr <-> struct sockaddr. */
+/* xsock__addr <-> struct sockaddr. */
 #ifndef XSOCK_POSIX_SOCKADDR_H
 #define XSOCK_POSIX_SOCKADDR_H
 
@@ -7,8 +7,8 @@
 
 #include "../addr.h"
 
-socklen_t xsock__px_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss);
-int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
+socklen_t xsock__px_to_sockaddr(const xsock__addr *a, struct sockaddr_storage *ss);
+int xsock__px_from_sockaddr(const struct sockaddr *sa, xsock__addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
 int xsock__px_family(int xsock_family);
 
 #endif

@@ -70,7 +70,7 @@ int xsock_os_socket(int family, xsock_native *out)
     return rc;
 }
 
-int xsock_os_connect(xsock_native h, const xsock_addr *to)
+int xsock_os_connect(xsock_native h, const xsock__addr *to)
 {
     struct sockaddr_storage ss;
     socklen_t len = xsock__px_to_sockaddr(to, &ss);
@@ -92,7 +92,7 @@ int xsock_os_connect_result(xsock_native h)
     return rc == XSOCK__EINTR || rc == XSOCK__EINPROGRESS ? XSOCK_EOS : rc;
 }
 
-int xsock_os_bind(xsock_native h, const xsock_addr *local)
+int xsock_os_bind(xsock_native h, const xsock__addr *local)
 {
     struct sockaddr_storage ss;
     socklen_t len = xsock__px_to_sockaddr(local, &ss);
@@ -105,7 +105,7 @@ int xsock_os_bind(xsock_native h, const xsock_addr *local)
     return xsock__px_bind(FD(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : xsock__px_fail();
 }
 
-int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out)
+int xsock_os_listen(const xsock__addr *at, int backlog, int dual_stack, xsock_native *out)
 {
     struct sockaddr_storage ss;
     socklen_t len = xsock__px_to_sockaddr(at, &ss);
@@ -129,7 +129,7 @@ int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_nat
     return XSOCK_OK;
 }
 
-int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer)
+int xsock_os_accept(xsock_native listener, xsock_native *out, xsock__addr *peer)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -174,7 +174,7 @@ int xsock_os_close(xsock_native h)
     return rc == XSOCK__EINTR ? XSOCK_OK : rc;
 }
 
-static int get_name(xsock_native h, xsock_addr *out, int peer)
+static int get_name(xsock_native h, xsock__addr *out, int peer)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -184,12 +184,12 @@ static int get_name(xsock_native h, xsock_addr *out, int peer)
     return xsock__px_from_sockaddr((struct sockaddr *)&ss, out);
 }
 
-int xsock_os_local_addr(xsock_native h, xsock_addr *out)
+int xsock_os_local_addr(xsock_native h, xsock__addr *out)
 {
     return get_name(h, out, 0);
 }
 
-int xsock_os_peer_addr(xsock_native h, xsock_addr *out)
+int xsock_os_peer_addr(xsock_native h, xsock__addr *out)
 {
     return get_name(h, out, 1);
 }

@@ -16,7 +16,7 @@
 #include "../os_hooks.h"
 #include "../xsock_os.h"
 
-static pthread_mutex_t g_locks[XSOCK_LOCK_COUNT_] = {
+static pthread_mutex_t g_locks[XSOCK_OS_LOCK_COUNT_] = {
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
 
 int xsock_os_init(void)

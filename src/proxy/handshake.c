@@ -13,7 +13,7 @@
 #include "../util.h"
 #include "xsock.h"
 
-const uint8_t *xsock_hs_output(const xsock_hs *hs, size_t *len)
+const uint8_t *xsock__hs_output(const xsock__hs *hs, size_t *len)
 {
     if (hs->result < 0 || hs->result == XSOCK_OK || hs->out_start >= hs->out_end) {
         *len = 0;
@@ -23,7 +23,7 @@ const uint8_t *xsock_hs_output(const xsock_hs *hs, size_t *len)
     return hs->out + hs->out_start;
 }
 
-void xsock_hs_output_sent(xsock_hs *hs, size_t n)
+void xsock__hs_output_sent(xsock__hs *hs, size_t n)
 {
     size_t left = hs->out_end - hs->out_start;
     if (n > left) n = left;
@@ -35,18 +35,18 @@ void xsock_hs_output_sent(xsock_hs *hs, size_t n)
     }
 }
 
-int xsock_hs_status(const xsock_hs *hs)
+int xsock__hs_status(const xsock__hs *hs)
 {
     if (hs->result <= 0) return hs->result;
-    return hs->out_start < hs->out_end ? XSOCK_HS_WANT_WRITE : XSOCK_HS_WANT_READ;
+    return hs->out_start < hs->out_end ? XSOCK__HS_WANT_WRITE : XSOCK__HS_WANT_READ;
 }
 
-int xsock_hs_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+int xsock__hs_input(xsock__hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
     *used = 0;
-    int st = xsock_hs_status(hs);
-    if (st != XSOCK_HS_WANT_READ) return st;
-    if (len == 0) return XSOCK_HS_WANT_READ;
+    int st = xsock__hs_status(hs);
+    if (st != XSOCK__HS_WANT_READ) return st;
+    if (len == 0) return XSOCK__HS_WANT_READ;
     if (!hs->ops) return xsock__hs_fail(hs, XSOCK_EINVAL, "proxy handshake not started");
     int rc = hs->ops->input(hs, data, len, used);
     hs->received += *used;
@@ -54,24 +54,24 @@ int xsock_hs_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
     return rc;
 }
 
-int xsock_hs_eof(xsock_hs *hs)
+int xsock__hs_eof(xsock__hs *hs)
 {
     if (hs->result <= 0) return hs->result;
     if (!hs->ops) return xsock__hs_fail(hs, XSOCK_EINVAL, "proxy handshake not started");
     return hs->ops->eof(hs);
 }
 
-const char *xsock_hs_detail(const xsock_hs *hs)
+const char *xsock__hs_detail(const xsock__hs *hs)
 {
     return hs->detail;
 }
 
-const xsock_hs_bound *xsock_hs_bound_addr(const xsock_hs *hs)
+const xsock__hs_bound *xsock__hs_bound_addr(const xsock__hs *hs)
 {
     return hs->bound.atyp ? &hs->bound : NULL;
 }
 
-void xsock_hs_wipe(xsock_hs *hs)
+void xsock__hs_wipe(xsock__hs *hs)
 {
     if (hs) xsock__secure_zero(hs, sizeof *hs);
 }
@@ -81,39 +81,39 @@ void xsock_hs_wipe(xsock_hs *hs)
 static const xsock__hs_ops *ops_of(int scheme)
 {
     switch (scheme) {
-    case XSOCK_PROXY_SOCKS4:
-    case XSOCK_PROXY_SOCKS4A:
+    case XSOCK__PROXY_SOCKS4:
+    case XSOCK__PROXY_SOCKS4A:
         return &xsock__socks4_ops;
-    case XSOCK_PROXY_SOCKS5:
-    case XSOCK_PROXY_SOCKS5H:
+    case XSOCK__PROXY_SOCKS5:
+    case XSOCK__PROXY_SOCKS5H:
         return &xsock__socks5_ops;
-    case XSOCK_PROXY_HTTP:
+    case XSOCK__PROXY_HTTP:
         return &xsock__http_connect_ops;
     default:
         return NULL;
     }
 }
 
-int xsock_hs_start(xsock_hs *hs, const xsock_proxy_url *proxy, const char *host, uint16_t port)
+int xsock__hs_start(xsock__hs *hs, const xsock__proxy_url *proxy, const char *host, uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
     const xsock__hs_ops *ops = proxy ? ops_of(proxy->scheme) : NULL;
     if (!ops) {
-        xsock__hs_reset(hs, XSOCK_HS_NONE, NULL);
+        xsock__hs_reset(hs, XSOCK__HS_NONE, NULL);
         if (!proxy) return xsock__hs_fail(hs, XSOCK_EINVAL, "proxy handshake: no proxy");
         return xsock__hs_fail(hs, XSOCK_EINVAL, "proxy handshake: \"%s\" needs none",
-                              xsock_proxy_scheme_name(proxy->scheme));
+                              xsock__proxy_scheme_name(proxy->scheme));
     }
     return ops->start(hs, proxy, host, port);
 }
 
-int xsock_hs_start_addr(xsock_hs *hs, const xsock_proxy_url *proxy, const xsock_addr *a)
+int xsock__hs_start_addr(xsock__hs *hs, const xsock__proxy_url *proxy, const xsock__addr *a)
 {
-    char ip[XSOCK_ADDRSTRLEN];
+    char ip[XSOCK__ADDRSTRLEN];
     if (!hs) return XSOCK_EINVAL;
-    if (!a || xsock_addr_format_ip(a, ip, sizeof ip) != XSOCK_OK) {
-        xsock__hs_reset(hs, XSOCK_HS_NONE, NULL);
+    if (!a || xsock__addr_format_ip(a, ip, sizeof ip) != XSOCK_OK) {
+        xsock__hs_reset(hs, XSOCK__HS_NONE, NULL);
         return xsock__hs_fail(hs, XSOCK_EINVAL, "proxy handshake: bad target address");
     }
-    return xsock_hs_start(hs, proxy, ip, a->port);
+    return xsock__hs_start(hs, proxy, ip, a->port);
 }

@@ -10,22 +10,22 @@
 #include "../util.h"
 #include "xsock.h"
 
-void xsock__hs_reset(xsock_hs *hs, int proto, const xsock__hs_ops *ops)
+void xsock__hs_reset(xsock__hs *hs, int proto, const xsock__hs_ops *ops)
 {
     xsock__secure_zero(hs, sizeof *hs);
     hs->proto = proto;
     hs->ops = ops;
-    hs->result = XSOCK_HS_WANT_READ;
+    hs->result = XSOCK__HS_WANT_READ;
 }
 
-void xsock__hs_queue(xsock_hs *hs, size_t off, size_t len)
+void xsock__hs_queue(xsock__hs *hs, size_t off, size_t len)
 {
     hs->seg_start = off;
     hs->out_start = off;
     hs->out_end = off + len;
 }
 
-int xsock__hs_fail(xsock_hs *hs, int code, const char *fmt, ...)
+int xsock__hs_fail(xsock__hs *hs, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -38,11 +38,11 @@ int xsock__hs_fail(xsock_hs *hs, int code, const char *fmt, ...)
     return code;
 }
 
-int xsock__hs_host(const char *host, char *buf, size_t len, xsock_addr *lit, int *is_lit)
+int xsock__hs_host(const char *host, char *buf, size_t len, xsock__addr *lit, int *is_lit)
 {
     if (!host || !*host) return XSOCK_EINVAL;
     size_t n = strlen(host);
-    *is_lit = xsock_addr_parse(host, 0, lit) == XSOCK_OK;
+    *is_lit = xsock__addr_parse(host, 0, lit) == XSOCK_OK;
     if (*is_lit && n >= 2 && host[0] == '[' && host[n - 1] == ']') {
         host++;
         n -= 2;

@@ -11,20 +11,20 @@
 
 enum { H_STATUS = 1, H_FIELDS, H_INTERIM_FIELDS };
 
-/* This protocol's part of xsock_hs (hs->state). */
+/* This protocol's part of xsock__hs (hs->state). */
 struct http_state {
     int step;                    /* status line or header fields */
     size_t header_bytes;         /* all header bytes so far, 1xx included */
     size_t line_len;             /* bytes of the current line (may exceed the buffer) */
     int status;                  /* of the final response */
     int squid_refused;           /* X-Squid-Error says the target refused */
-    char line[XSOCK_HTTP_LINE_MAX];
+    char line[XSOCK__HTTP_LINE_MAX];
     char status_line[128];       /* printable copy for the detail */
     char squid_error[64];
 };
 _Static_assert(sizeof(struct http_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
-size_t xsock_base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap)
+size_t xsock__base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap)
 {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t out = (n + 2) / 3 * 4;
@@ -52,13 +52,13 @@ static int bad_char(const char *s, int space_too)
     return 0;
 }
 
-int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *password,
+int xsock__http_connect_start(xsock__hs *hs, const char *user, const char *password,
                              const char *host, uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, XSOCK_HS_HTTP, &xsock__http_connect_ops);
-    char h[XSOCK_HS_NAME_MAX + 1];
-    xsock_addr lit;
+    xsock__hs_reset(hs, XSOCK__HS_HTTP, &xsock__http_connect_ops);
+    char h[XSOCK__HS_NAME_MAX + 1];
+    xsock__addr lit;
     int is_lit = 0;
     if (!host || !*host) return xsock__hs_fail(hs, XSOCK_EINVAL, "HTTP CONNECT: empty target host");
     if (port == 0) return xsock__hs_fail(hs, XSOCK_EINVAL, "HTTP CONNECT: target port 0");
@@ -70,17 +70,17 @@ int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *passwor
                               "HTTP CONNECT: control character (CR, LF, ...) or space in the "
                               "target host");
 
-    char hostport[XSOCK_HS_NAME_MAX + 16];
+    char hostport[XSOCK__HS_NAME_MAX + 16];
     snprintf(hostport, sizeof hostport, is_lit && lit.family == XSOCK_AF_INET6 ? "[%s]:%u" : "%s:%u",
              h, (unsigned)port);
 
-    char cred[2 * XSOCK_HS_NAME_MAX + 2];
+    char cred[2 * XSOCK__HS_NAME_MAX + 2];
     char b64[(sizeof cred + 2) / 3 * 4 + 1];
     b64[0] = '\0';
     if (user) {
         if (!password) password = "";
         size_t ulen = strlen(user), plen = strlen(password);
-        if (ulen > XSOCK_HS_NAME_MAX || plen > XSOCK_HS_NAME_MAX)
+        if (ulen > XSOCK__HS_NAME_MAX || plen > XSOCK__HS_NAME_MAX)
             return xsock__hs_fail(hs, XSOCK_EINVAL,
                                   "HTTP CONNECT: user name or password longer than 255 bytes");
         if (strchr(user, ':'))
@@ -92,7 +92,7 @@ int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *passwor
         memcpy(cred, user, ulen);
         cred[ulen] = ':';
         memcpy(cred + ulen + 1, password, plen);
-        xsock_base64_encode((const uint8_t *)cred, ulen + 1 + plen, b64, sizeof b64);
+        xsock__base64_encode((const uint8_t *)cred, ulen + 1 + plen, b64, sizeof b64);
         xsock__secure_zero(cred, sizeof cred);
     }
 
@@ -107,9 +107,9 @@ int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *passwor
     return XSOCK_OK;
 }
 
-int xsock_http_connect_status(const xsock_hs *hs)
+int xsock__http_connect_status(const xsock__hs *hs)
 {
-    return hs->proto == XSOCK_HS_HTTP ? XSOCK__HS_STATE_CONST(hs, struct http_state)->status : 0;
+    return hs->proto == XSOCK__HS_HTTP ? XSOCK__HS_STATE_CONST(hs, struct http_state)->status : 0;
 }
 
 /* A printable copy of [s, s + n) into dst (cap bytes). */
@@ -148,7 +148,7 @@ static int squid_refused(const char *v, size_t n)
     return ieq(v, a, "ERR_CONNECT_FAIL") && (ieq(last, llen, "61") || ieq(last, llen, "10061"));
 }
 
-static int status_line(xsock_hs *hs, const char *l, size_t n)
+static int status_line(xsock__hs *hs, const char *l, size_t n)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     printable(h->status_line, sizeof h->status_line, l, n);
@@ -169,7 +169,7 @@ static int status_line(xsock_hs *hs, const char *l, size_t n)
     return 1;
 }
 
-static int header_field(xsock_hs *hs, const char *l, size_t n)
+static int header_field(xsock__hs *hs, const char *l, size_t n)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     if (l[0] == ' ' || l[0] == '\t') return 1; /* obsolete line folding: ignored */
@@ -185,7 +185,7 @@ static int header_field(xsock_hs *hs, const char *l, size_t n)
     return 1;
 }
 
-static int end_of_header(xsock_hs *hs)
+static int end_of_header(xsock__hs *hs)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     int st = h->status, code;
@@ -207,7 +207,7 @@ static int end_of_header(xsock_hs *hs)
 }
 
 /* One complete line (without its line end).  1: go on, 0: done, < 0: failed. */
-static int end_of_line(xsock_hs *hs)
+static int end_of_line(xsock__hs *hs)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     size_t n = h->line_len < sizeof h->line ? h->line_len : sizeof h->line;
@@ -223,17 +223,17 @@ static int end_of_line(xsock_hs *hs)
     return header_field(hs, h->line, n);
 }
 
-static int http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int http_input(xsock__hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     static const char prefix[] = "HTTP/";
     for (size_t i = 0; i < len;) {
         uint8_t c = data[i++];
         *used = i;
-        if (++h->header_bytes > XSOCK_HTTP_HEADER_MAX)
+        if (++h->header_bytes > XSOCK__HTTP_HEADER_MAX)
             return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                                   "HTTP CONNECT: response header longer than %u bytes%s%s",
-                                  (unsigned)XSOCK_HTTP_HEADER_MAX, h->status ? " after " : "",
+                                  (unsigned)XSOCK__HTTP_HEADER_MAX, h->status ? " after " : "",
                                   h->status ? h->status_line : "");
         if (c == 0)
             return xsock__hs_fail(hs, XSOCK_EPROXYPROTO, "HTTP CONNECT: NUL byte in the response");
@@ -257,10 +257,10 @@ static int http_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *use
         h->line_len++;
     }
     *used = len;
-    return XSOCK_HS_WANT_READ;
+    return XSOCK__HS_WANT_READ;
 }
 
-static int http_eof(xsock_hs *hs)
+static int http_eof(xsock__hs *hs)
 {
     struct http_state *h = XSOCK__HS_STATE(hs, struct http_state);
     if (h->header_bytes == 0)
@@ -277,10 +277,10 @@ static int http_eof(xsock_hs *hs)
 }
 
 /* CONNECT host:port, with Basic credentials when the URL has a user. */
-static int http_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+static int http_start_url(xsock__hs *hs, const struct xsock__proxy_url *proxy, const char *host,
                           uint16_t port)
 {
-    return xsock_http_connect_start(hs, proxy->has_user ? proxy->user : NULL,
+    return xsock__http_connect_start(hs, proxy->has_user ? proxy->user : NULL,
                                     proxy->has_user ? proxy->password : NULL, host, port);
 }
 

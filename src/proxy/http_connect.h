@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * HTTP CONNECT (RFC 9110 §9.3.6) as a sans-I/O state machine (driven through
- * proxy_handshake.h: xsock_hs_output / _output_sent / _input / _eof).
+ * proxy_handshake.h: xsock__hs_output / _output_sent / _input / _eof).
  *
  *   request   CONNECT host:port HTTP/1.1\r\n
  *             Host: host:port\r\n
@@ -12,7 +12,7 @@
  *
  * One send, then recvs until the blank line that ends the header (usually
  * one).  Lines may end in CRLF or a bare LF.  The whole header (interim 1xx
- * responses included, which are skipped) is capped at XSOCK_HTTP_HEADER_MAX
+ * responses included, which are skipped) is capped at XSOCK__HTTP_HEADER_MAX
  * (16 KiB): more is XSOCK_EPROXYPROTO.  Bytes after the blank line of a 2xx
  * are leftover: the first bytes of the tunnel, for the application (a 2xx
  * to CONNECT has no body, whatever Content-Length says).
@@ -41,16 +41,16 @@
    other control characters in either → XSOCK_EINVAL.  `host`: a name or IP
    literal (brackets allowed), 1..255 bytes, no control characters or
    spaces.  Port 0 → XSOCK_EINVAL. */
-int xsock_http_connect_start(xsock_hs *hs, const char *user, const char *password,
+int xsock__http_connect_start(xsock__hs *hs, const char *user, const char *password,
                              const char *host, uint16_t port);
 
 /* The status code of the final response once its status line was read,
    else 0. */
-int xsock_http_connect_status(const xsock_hs *hs);
+int xsock__http_connect_status(const xsock__hs *hs);
 
 /* Standard base64 (with padding) of src into dst; returns the length
    written (4 * ceil(n / 3)), or 0 if it does not fit with its NUL. */
-size_t xsock_base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap);
+size_t xsock__base64_encode(const uint8_t *src, size_t n, char *dst, size_t cap);
 
 /* The machine, for the driver (handshake.c). */
 extern const xsock__hs_ops xsock__http_connect_ops;

@@ -12,7 +12,7 @@
 
 typedef struct target {
     int is_ip;
-    xsock_addr ip;
+    xsock__addr ip;
     const char *name; /* without a trailing dot */
     size_t name_len;
     uint16_t port;
@@ -24,7 +24,7 @@ static int is_sep(char c)
 }
 
 /* ::ffff:a.b.c.d is a.b.c.d */
-static void unmap(xsock_addr *a)
+static void unmap(xsock__addr *a)
 {
     static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     if (a->family == XSOCK_AF_INET6 && memcmp(a->ip, prefix, 12) == 0) {
@@ -47,7 +47,7 @@ static long number(const char *s, long max)
     return v;
 }
 
-static int prefix_match(const xsock_addr *a, const xsock_addr *b, long bits)
+static int prefix_match(const xsock__addr *a, const xsock__addr *b, long bits)
 {
     size_t full = (size_t)bits / 8;
     if (memcmp(a->ip, b->ip, full) != 0) return 0;
@@ -110,14 +110,14 @@ static int entry_matches(const char *tok, size_t n, const target *t)
         if ((uint16_t)p != t->port) return 0;
     }
 
-    xsock_addr ea;
-    if (xsock_addr_parse(addr, 0, &ea) == XSOCK_OK && (!bracketed || ea.family == XSOCK_AF_INET6)) {
+    xsock__addr ea;
+    if (xsock__addr_parse(addr, 0, &ea) == XSOCK_OK && (!bracketed || ea.family == XSOCK_AF_INET6)) {
         long bits = ea.family == XSOCK_AF_INET ? 32 : 128;
         if (prefix && (bits = number(prefix, bits)) < 0) return 0;
         if (!t->is_ip) return 0;
-        xsock_addr ta = t->ip;
+        xsock__addr ta = t->ip;
         if (ea.family == XSOCK_AF_INET6 && bits >= 96) { /* ::ffff:a.b.c.d/104 and the like */
-            xsock_addr m = ea;
+            xsock__addr m = ea;
             unmap(&m);
             if (m.family == XSOCK_AF_INET) {
                 ea = m;
@@ -146,13 +146,13 @@ static int entry_matches(const char *tok, size_t n, const target *t)
            xsock__ascii_ieq(t->name + t->name_len - el, e, el);
 }
 
-int xsock_no_proxy_match(const char *no_proxy, const char *host, uint16_t port)
+int xsock__no_proxy_match(const char *no_proxy, const char *host, uint16_t port)
 {
     if (!no_proxy || !host || !*host) return 0;
     target t;
     memset(&t, 0, sizeof t);
     t.port = port;
-    if (xsock_addr_parse(host, port, &t.ip) == XSOCK_OK) {
+    if (xsock__addr_parse(host, port, &t.ip) == XSOCK_OK) {
         t.is_ip = 1;
         unmap(&t.ip);
     } else {

@@ -31,6 +31,6 @@
 /* 1 if `host`:`port` matches an entry of `no_proxy`, else 0 (also for
    NULL or empty arguments).  `host` is the target as the caller gave it
    (a name or an IP literal, IPv6 bracketed or not). */
-int xsock_no_proxy_match(const char *no_proxy, const char *host, uint16_t port);
+int xsock__no_proxy_match(const char *no_proxy, const char *host, uint16_t port);
 
 #endif

@@ -13,20 +13,20 @@ static const struct {
     int scheme;
     uint16_t port;
 } schemes[] = {
-    {"socks4", XSOCK_PROXY_SOCKS4, 1080},   {"socks4a", XSOCK_PROXY_SOCKS4A, 1080},
-    {"socks5", XSOCK_PROXY_SOCKS5, 1080},   {"socks5h", XSOCK_PROXY_SOCKS5H, 1080},
-    {"http", XSOCK_PROXY_HTTP, 8080},
+    {"socks4", XSOCK__PROXY_SOCKS4, 1080},   {"socks4a", XSOCK__PROXY_SOCKS4A, 1080},
+    {"socks5", XSOCK__PROXY_SOCKS5, 1080},   {"socks5h", XSOCK__PROXY_SOCKS5H, 1080},
+    {"http", XSOCK__PROXY_HTTP, 8080},
 };
 
-const char *xsock_proxy_scheme_name(int scheme)
+const char *xsock__proxy_scheme_name(int scheme)
 {
-    if (scheme == XSOCK_PROXY_DIRECT) return "direct";
+    if (scheme == XSOCK__PROXY_DIRECT) return "direct";
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
         if (schemes[i].scheme == scheme) return schemes[i].name;
     return "?";
 }
 
-void xsock_proxy_url_wipe(xsock_proxy_url *u)
+void xsock__proxy_url_wipe(xsock__proxy_url *u)
 {
     if (u) xsock__secure_zero(u, sizeof *u);
 }
@@ -37,14 +37,14 @@ static int host_char(unsigned char c)
            c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static int fail(xsock_proxy_url *out, const char *why)
+static int fail(xsock__proxy_url *out, const char *why)
 {
     xsock__secure_zero(out, sizeof *out);
     out->error = why;
     return XSOCK_EINVAL;
 }
 
-/* Percent-decode [s, end) into dst (XSOCK_PROXY_FIELD_MAX + 1 bytes). */
+/* Percent-decode [s, end) into dst (XSOCK__PROXY_FIELD_MAX + 1 bytes). */
 static const char *decode(const char *s, const char *end, char *dst)
 {
     size_t n = 0;
@@ -60,7 +60,7 @@ static const char *decode(const char *s, const char *end, char *dst)
             s++;
         }
         if (xsock__is_ctl(c)) return "control character (CR, LF, NUL, ...) in the user name or password";
-        if (n == XSOCK_PROXY_FIELD_MAX) return "user name or password longer than 255 bytes";
+        if (n == XSOCK__PROXY_FIELD_MAX) return "user name or password longer than 255 bytes";
         dst[n++] = (char)c;
     }
     dst[n] = '\0';
@@ -70,7 +70,7 @@ static const char *decode(const char *s, const char *end, char *dst)
 /* Each step parses one part and returns NULL, or the reason it fails. */
 
 /* "scheme://": the scheme and its default port; *rest is after "://". */
-static const char *parse_scheme(const char *url, xsock_proxy_url *out, const char **rest)
+static const char *parse_scheme(const char *url, xsock__proxy_url *out, const char **rest)
 {
     const char *sep = strstr(url, "://");
     if (!sep) return "missing \"://\" (expected scheme://host[:port])";
@@ -99,7 +99,7 @@ static const char *authority_end(const char *auth, const char **end)
 
 /* "user[:password]@" up to the authority's last '@', percent-decoded;
    *host is after it (or the authority itself when there is none). */
-static const char *parse_userinfo(const char *auth, const char *aend, xsock_proxy_url *out,
+static const char *parse_userinfo(const char *auth, const char *aend, xsock__proxy_url *out,
                                   const char **host)
 {
     const char *at = NULL, *colon = NULL;
@@ -123,23 +123,23 @@ static const char *parse_userinfo(const char *auth, const char *aend, xsock_prox
     if (why) return why;
     out->has_user = 1;
     out->has_password = colon != NULL;
-    if ((out->scheme == XSOCK_PROXY_SOCKS5 || out->scheme == XSOCK_PROXY_SOCKS5H) && !out->user[0])
+    if ((out->scheme == XSOCK__PROXY_SOCKS5 || out->scheme == XSOCK__PROXY_SOCKS5H) && !out->user[0])
         return "empty SOCKS5 user name (RFC 1929 needs 1 to 255 bytes)";
-    if (out->scheme == XSOCK_PROXY_HTTP && strchr(out->user, ':'))
+    if (out->scheme == XSOCK__PROXY_HTTP && strchr(out->user, ':'))
         return "':' in an HTTP Basic user name";
     return NULL;
 }
 
 /* "[v6%25zone]": the literal, its zone "%25N" decoded to "%N". */
-static const char *parse_bracketed(const char *hp, const char *aend, xsock_proxy_url *out,
+static const char *parse_bracketed(const char *hp, const char *aend, xsock__proxy_url *out,
                                    const char **hend)
 {
     const char *close = memchr(hp, ']', (size_t)(aend - hp));
     if (!close) return "missing ']' after an IPv6 literal";
-    char lit[XSOCK_PROXY_FIELD_MAX + 1];
+    char lit[XSOCK__PROXY_FIELD_MAX + 1];
     size_t n = 0;
     for (const char *p = hp + 1; p < close; p++) {
-        if (n == XSOCK_PROXY_FIELD_MAX) return "host longer than 255 bytes";
+        if (n == XSOCK__PROXY_FIELD_MAX) return "host longer than 255 bytes";
         if (*p == '%') {
             if (close - p < 3 || p[1] != '2' || p[2] != '5') return "IPv6 zone must be written %25";
             p += 2; /* "%25" is one '%' */
@@ -149,8 +149,8 @@ static const char *parse_bracketed(const char *hp, const char *aend, xsock_proxy
         lit[n++] = *p;
     }
     lit[n] = '\0';
-    xsock_addr a;
-    if (xsock_addr_parse(lit, 0, &a) != XSOCK_OK || a.family != XSOCK_AF_INET6)
+    xsock__addr a;
+    if (xsock__addr_parse(lit, 0, &a) != XSOCK_OK || a.family != XSOCK_AF_INET6)
         return "bad IPv6 literal in brackets";
     memcpy(out->host, lit, n + 1);
     out->host_is_ipv6 = 1;
@@ -160,14 +160,14 @@ static const char *parse_bracketed(const char *hp, const char *aend, xsock_proxy
 }
 
 /* A name or IPv4 literal of URL-safe characters. */
-static const char *parse_plain_host(const char *hp, const char *aend, xsock_proxy_url *out,
+static const char *parse_plain_host(const char *hp, const char *aend, xsock__proxy_url *out,
                                     const char **hend)
 {
     const char *e = hp;
     while (e < aend && *e != ':') e++;
     size_t n = (size_t)(e - hp);
     if (n == 0) return "empty host";
-    if (n > XSOCK_PROXY_FIELD_MAX) return "host longer than 255 bytes";
+    if (n > XSOCK__PROXY_FIELD_MAX) return "host longer than 255 bytes";
     for (const char *p = hp; p < e; p++)
         if (!host_char((unsigned char)*p)) return "bad character in the host";
     memcpy(out->host, hp, n);
@@ -177,7 +177,7 @@ static const char *parse_plain_host(const char *hp, const char *aend, xsock_prox
 }
 
 /* ":port" after the host, if any: 1 to 65535. */
-static const char *parse_port(const char *hend, const char *aend, xsock_proxy_url *out)
+static const char *parse_port(const char *hend, const char *aend, xsock__proxy_url *out)
 {
     if (hend == aend) return NULL;
     const char *s = hend + 1;
@@ -196,7 +196,7 @@ static const char *parse_port(const char *hend, const char *aend, xsock_proxy_ur
 
 /* The URL minus "userinfo@": what may be shown. */
 static const char *set_display(const char *url, const char *auth, const char *hp,
-                               xsock_proxy_url *out)
+                               xsock__proxy_url *out)
 {
     size_t head = (size_t)(auth - url), tail = strlen(hp);
     if (head + tail >= sizeof out->display) return "URL too long";
@@ -205,13 +205,13 @@ static const char *set_display(const char *url, const char *auth, const char *hp
     return NULL;
 }
 
-int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out)
+int xsock__proxy_url_parse(const char *url, xsock__proxy_url *out)
 {
     if (!out) return XSOCK_EINVAL;
     if (!url) return fail(out, "no URL");
     memset(out, 0, sizeof *out);
     if (strcmp(url, "direct") == 0) {
-        out->scheme = XSOCK_PROXY_DIRECT;
+        out->scheme = XSOCK__PROXY_DIRECT;
         memcpy(out->display, "direct", sizeof "direct");
         return XSOCK_OK;
     }
@@ -231,7 +231,7 @@ int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out)
     return why ? fail(out, why) : XSOCK_OK;
 }
 
-int xsock_proxy_check_target(const xsock_proxy_url *u, const char *host, uint16_t port,
+int xsock__proxy_check_target(const xsock__proxy_url *u, const char *host, uint16_t port,
                              const char **why)
 {
     const char *dummy;
@@ -246,23 +246,23 @@ int xsock_proxy_check_target(const xsock_proxy_url *u, const char *host, uint16_
         *why = "empty target host";
         return XSOCK_EINVAL;
     }
-    if (u->scheme == XSOCK_PROXY_DIRECT) return XSOCK_OK;
+    if (u->scheme == XSOCK__PROXY_DIRECT) return XSOCK_OK;
 
-    xsock_addr a;
-    int literal = xsock_addr_parse(host, port, &a) == XSOCK_OK;
+    xsock__addr a;
+    int literal = xsock__addr_parse(host, port, &a) == XSOCK_OK;
     if (literal && a.family == XSOCK_AF_INET6 &&
-        (u->scheme == XSOCK_PROXY_SOCKS4 || u->scheme == XSOCK_PROXY_SOCKS4A)) {
+        (u->scheme == XSOCK__PROXY_SOCKS4 || u->scheme == XSOCK__PROXY_SOCKS4A)) {
         *why = "SOCKS4 cannot carry an IPv6 target";
         return XSOCK_EAFNOSUPPORT;
     }
     size_t n = strlen(host);
-    if (!literal && n > XSOCK_PROXY_FIELD_MAX &&
-        (u->scheme == XSOCK_PROXY_SOCKS4A || u->scheme == XSOCK_PROXY_SOCKS5H ||
-         u->scheme == XSOCK_PROXY_HTTP)) {
+    if (!literal && n > XSOCK__PROXY_FIELD_MAX &&
+        (u->scheme == XSOCK__PROXY_SOCKS4A || u->scheme == XSOCK__PROXY_SOCKS5H ||
+         u->scheme == XSOCK__PROXY_HTTP)) {
         *why = "target host name longer than 255 bytes";
         return XSOCK_EINVAL;
     }
-    if (u->scheme == XSOCK_PROXY_HTTP) {
+    if (u->scheme == XSOCK__PROXY_HTTP) {
         for (size_t i = 0; i < n; i++)
             if (xsock__is_ctl((unsigned char)host[i]) || host[i] == ' ') {
                 *why = "control character (CR, LF, ...) or space in the target host";

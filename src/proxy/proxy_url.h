@@ -23,42 +23,42 @@
  * over 255 bytes, an empty SOCKS5 user name (RFC 1929 needs 1..255), and a
  * ':' in an HTTP Basic user name.
  */
-#ifndef XSOCK_PROXY_URL_H
-#define XSOCK_PROXY_URL_H
+#ifndef XSOCK__PROXY_URL_H
+#define XSOCK__PROXY_URL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum xsock_proxy_scheme {
-    XSOCK_PROXY_DIRECT = 0,
-    XSOCK_PROXY_SOCKS4,
-    XSOCK_PROXY_SOCKS4A,
-    XSOCK_PROXY_SOCKS5,
-    XSOCK_PROXY_SOCKS5H,
-    XSOCK_PROXY_HTTP
+enum xsock__proxy_scheme {
+    XSOCK__PROXY_DIRECT = 0,
+    XSOCK__PROXY_SOCKS4,
+    XSOCK__PROXY_SOCKS4A,
+    XSOCK__PROXY_SOCKS5,
+    XSOCK__PROXY_SOCKS5H,
+    XSOCK__PROXY_HTTP
 };
 
-#define XSOCK_PROXY_FIELD_MAX 255 /* user, password, host (decoded bytes) */
+#define XSOCK__PROXY_FIELD_MAX 255 /* user, password, host (decoded bytes) */
 /* display: scheme (7) + "://" + "[" host "]" (255 raw + 2) + ":" + 5 digits + "/" */
-#define XSOCK_PROXY_DISPLAY_MAX 288
+#define XSOCK__PROXY_DISPLAY_MAX 288
 
-typedef struct xsock_proxy_url {
-    int scheme;                              /* enum xsock_proxy_scheme */
-    char host[XSOCK_PROXY_FIELD_MAX + 1];    /* no brackets; IPv6 zone as "%N" */
+typedef struct xsock__proxy_url {
+    int scheme;                              /* enum xsock__proxy_scheme */
+    char host[XSOCK__PROXY_FIELD_MAX + 1];    /* no brackets; IPv6 zone as "%N" */
     uint16_t port;                           /* the default when the URL has none */
     int host_is_ipv6;                        /* the URL had a bracketed literal */
     int has_user, has_password;              /* "u@" → 1,0; "u:@" and "u:p@" → 1,1 */
-    char user[XSOCK_PROXY_FIELD_MAX + 1];    /* decoded, "" when none */
-    char password[XSOCK_PROXY_FIELD_MAX + 1]; /* decoded, "" when none: a secret */
+    char user[XSOCK__PROXY_FIELD_MAX + 1];    /* decoded, "" when none */
+    char password[XSOCK__PROXY_FIELD_MAX + 1]; /* decoded, "" when none: a secret */
     /* The URL exactly as given minus "userinfo@": safe to show, to pass to
        connect_failed and to put in error details. "direct" for direct. */
-    char display[XSOCK_PROXY_DISPLAY_MAX];
+    char display[XSOCK__PROXY_DISPLAY_MAX];
     const char *error; /* static reason when parsing failed, else NULL */
-} xsock_proxy_url;
+} xsock__proxy_url;
 
 /* XSOCK_OK, or XSOCK_EINVAL with out->error set and every other field
    zeroed.  Never writes the password anywhere but out->password. */
-int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out);
+int xsock__proxy_url_parse(const char *url, xsock__proxy_url *out);
 
 /* Checks that depend on the target, made before connecting to the proxy:
      - NULL or empty host → XSOCK_EINVAL
@@ -70,14 +70,14 @@ int xsock_proxy_url_parse(const char *url, xsock_proxy_url *out);
        XSOCK_EINVAL (it would break the request line)
    `why` (may be NULL) gets a static reason on failure.  "direct" accepts
    any non-empty host.  The port is not checked (the dialer does). */
-int xsock_proxy_check_target(const xsock_proxy_url *u, const char *host, uint16_t port,
+int xsock__proxy_check_target(const xsock__proxy_url *u, const char *host, uint16_t port,
                              const char **why);
 
 /* "socks5h", "http", "direct", ... */
-const char *xsock_proxy_scheme_name(int scheme);
+const char *xsock__proxy_scheme_name(int scheme);
 
 /* Zero the struct (the password) in a way the compiler keeps. */
-void xsock_proxy_url_wipe(xsock_proxy_url *u);
+void xsock__proxy_url_wipe(xsock__proxy_url *u);
 
 /* Zero memory in a way the compiler does not remove (shared with the
    handshakes). */

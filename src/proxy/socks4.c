@@ -8,21 +8,21 @@
 #include "proxy_url.h"
 #include "xsock.h"
 
-/* This protocol's part of xsock_hs (hs->state). */
+/* This protocol's part of xsock__hs (hs->state). */
 struct socks4_state {
     size_t got; /* reply bytes received so far (of 8) */
     uint8_t reply[8];
 };
 _Static_assert(sizeof(struct socks4_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
-int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char *host,
+int xsock__socks4_start(xsock__hs *hs, int socks4a, const char *userid, const char *host,
                        uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, socks4a ? XSOCK_HS_SOCKS4A : XSOCK_HS_SOCKS4, &xsock__socks4_ops);
+    xsock__hs_reset(hs, socks4a ? XSOCK__HS_SOCKS4A : XSOCK__HS_SOCKS4, &xsock__socks4_ops);
     const char *name = socks4a ? "SOCKS4a" : "SOCKS4";
-    char h[XSOCK_HS_NAME_MAX + 1];
-    xsock_addr lit;
+    char h[XSOCK__HS_NAME_MAX + 1];
+    xsock__addr lit;
     int is_lit = 0;
     if (!userid) userid = "";
     if (!host || !*host) return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: empty target host", name);
@@ -31,7 +31,7 @@ int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: target host name longer than 255 bytes",
                               name);
     size_t ulen = strlen(userid);
-    if (ulen > XSOCK_HS_NAME_MAX)
+    if (ulen > XSOCK__HS_NAME_MAX)
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: user id longer than 255 bytes", name);
     if (xsock__has_ctl(userid))
         return xsock__hs_fail(hs, XSOCK_EINVAL, "%s: control character in the user id", name);
@@ -41,7 +41,7 @@ int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char
     if (!is_lit && !socks4a)
         return xsock__hs_fail(hs, XSOCK_EINVAL,
                               "SOCKS4: target \"%s\" is not an IPv4 address (resolve it first)", h);
-    if (is_lit) hs->proto = XSOCK_HS_SOCKS4; /* socks4a with an IPv4 literal: plain SOCKS4 */
+    if (is_lit) hs->proto = XSOCK__HS_SOCKS4; /* socks4a with an IPv4 literal: plain SOCKS4 */
 
     uint8_t *o = hs->out;
     size_t n = 0;
@@ -70,12 +70,12 @@ int xsock_socks4_start(xsock_hs *hs, int socks4a, const char *userid, const char
     return XSOCK_OK;
 }
 
-static const char *proto_name(const xsock_hs *hs)
+static const char *proto_name(const xsock__hs *hs)
 {
-    return hs->proto == XSOCK_HS_SOCKS4A ? "SOCKS4a" : "SOCKS4";
+    return hs->proto == XSOCK__HS_SOCKS4A ? "SOCKS4a" : "SOCKS4";
 }
 
-static int socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int socks4_input(xsock__hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
     struct socks4_state *s = XSOCK__HS_STATE(hs, struct socks4_state);
     size_t i = 0;
@@ -110,7 +110,7 @@ static int socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
             }
         }
         if (s->got == 8) {
-            hs->bound.atyp = XSOCK_ATYP_IPV4;
+            hs->bound.atyp = XSOCK__ATYP_IPV4;
             hs->bound.port = (uint16_t)(s->reply[2] << 8 | s->reply[3]);
             hs->bound.addr.family = XSOCK_AF_INET;
             hs->bound.addr.port = hs->bound.port;
@@ -119,10 +119,10 @@ static int socks4_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
         }
     }
     *used = len;
-    return XSOCK_HS_WANT_READ;
+    return XSOCK__HS_WANT_READ;
 }
 
-static int socks4_eof(xsock_hs *hs)
+static int socks4_eof(xsock__hs *hs)
 {
     return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                           "%s: proxy closed the connection after %u of 8 bytes of the reply",
@@ -131,17 +131,17 @@ static int socks4_eof(xsock_hs *hs)
 
 /* socks4:// sends an address (a name must be resolved first); socks4a://
    sends a name, or plain SOCKS4 for an IPv4 literal. */
-static int socks4_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+static int socks4_start_url(xsock__hs *hs, const struct xsock__proxy_url *proxy, const char *host,
                             uint16_t port)
 {
-    xsock_addr lit;
-    int is_lit = host && xsock_addr_parse(host, port, &lit) == XSOCK_OK;
-    if (proxy->scheme == XSOCK_PROXY_SOCKS4 && host && *host && !is_lit) {
-        xsock__hs_reset(hs, XSOCK_HS_SOCKS4, &xsock__socks4_ops);
+    xsock__addr lit;
+    int is_lit = host && xsock__addr_parse(host, port, &lit) == XSOCK_OK;
+    if (proxy->scheme == XSOCK__PROXY_SOCKS4 && host && *host && !is_lit) {
+        xsock__hs_reset(hs, XSOCK__HS_SOCKS4, &xsock__socks4_ops);
         return xsock__hs_fail(hs, XSOCK_EINVAL,
                               "socks4:// needs an IPv4 address (resolve the target first)");
     }
-    return xsock_socks4_start(hs, proxy->scheme == XSOCK_PROXY_SOCKS4A,
+    return xsock__socks4_start(hs, proxy->scheme == XSOCK__PROXY_SOCKS4A,
                               proxy->has_user ? proxy->user : NULL, host, port);
 }
 

@@ -10,7 +10,7 @@
 
 enum { STEP_METHOD = 1, STEP_AUTH, STEP_REPLY };
 
-/* This protocol's part of xsock_hs (hs->state). */
+/* This protocol's part of xsock__hs (hs->state). */
 struct socks5_state {
     size_t greet_off, greet_len; /* segments of hs->out */
     size_t auth_off, auth_len;   /* auth_len 0: no credentials offered */
@@ -21,7 +21,7 @@ struct socks5_state {
 };
 _Static_assert(sizeof(struct socks5_state) <= XSOCK__HS_STATE_MAX, "XSOCK__HS_STATE_MAX is too small");
 
-const char *xsock_socks5_rep_text(int rep)
+const char *xsock__socks5_rep_text(int rep)
 {
     switch (rep) {
     case 0x00: return "succeeded";
@@ -37,7 +37,7 @@ const char *xsock_socks5_rep_text(int rep)
     }
 }
 
-int xsock_socks5_rep_code(int rep)
+int xsock__socks5_rep_code(int rep)
 {
     switch (rep) {
     case 0x00: return XSOCK_OK;
@@ -52,14 +52,14 @@ int xsock_socks5_rep_code(int rep)
     }
 }
 
-int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, const char *host,
+int xsock__socks5_start(xsock__hs *hs, const char *user, const char *password, const char *host,
                        uint16_t port)
 {
     if (!hs) return XSOCK_EINVAL;
-    xsock__hs_reset(hs, XSOCK_HS_SOCKS5, &xsock__socks5_ops);
+    xsock__hs_reset(hs, XSOCK__HS_SOCKS5, &xsock__socks5_ops);
     struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
-    char h[XSOCK_HS_NAME_MAX + 1];
-    xsock_addr lit;
+    char h[XSOCK__HS_NAME_MAX + 1];
+    xsock__addr lit;
     int is_lit = 0;
     if (!host || !*host) return xsock__hs_fail(hs, XSOCK_EINVAL, "SOCKS5: empty target host");
     if (port == 0) return xsock__hs_fail(hs, XSOCK_EINVAL, "SOCKS5: target port 0");
@@ -70,9 +70,9 @@ int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, con
         if (!password) password = "";
         ulen = strlen(user);
         plen = strlen(password);
-        if (ulen == 0 || ulen > XSOCK_HS_NAME_MAX)
+        if (ulen == 0 || ulen > XSOCK__HS_NAME_MAX)
             return xsock__hs_fail(hs, XSOCK_EINVAL, "SOCKS5: user name must be 1 to 255 bytes");
-        if (plen > XSOCK_HS_NAME_MAX)
+        if (plen > XSOCK__HS_NAME_MAX)
             return xsock__hs_fail(hs, XSOCK_EINVAL, "SOCKS5: password longer than 255 bytes");
     }
 
@@ -108,16 +108,16 @@ int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, con
     o[n++] = 0x01;
     o[n++] = 0x00;
     if (is_lit && lit.family == XSOCK_AF_INET) {
-        o[n++] = XSOCK_ATYP_IPV4;
+        o[n++] = XSOCK__ATYP_IPV4;
         memcpy(o + n, lit.ip, 4);
         n += 4;
     } else if (is_lit) {
-        o[n++] = XSOCK_ATYP_IPV6;
+        o[n++] = XSOCK__ATYP_IPV6;
         memcpy(o + n, lit.ip, 16);
         n += 16;
     } else {
         size_t hlen = strlen(h);
-        o[n++] = XSOCK_ATYP_DOMAIN;
+        o[n++] = XSOCK__ATYP_DOMAIN;
         o[n++] = (uint8_t)hlen;
         memcpy(o + n, h, hlen);
         n += hlen;
@@ -143,7 +143,7 @@ static const char *step_name(int step)
 
 /* Look at the bytes of the current reply after each new one.  Returns
    1 to go on, 0 when the reply is complete, or a negative code. */
-static int check(xsock_hs *hs)
+static int check(xsock__hs *hs)
 {
     struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     const uint8_t *b = s->buf;
@@ -185,38 +185,38 @@ static int check(xsock_hs *hs)
         return xsock__hs_fail(hs, XSOCK_EPROXYPROTO, "SOCKS5 reply version 0x%02x, expected 0x05",
                               b[0]);
     if (s->got == 2 && b[1] != 0x00)
-        return xsock__hs_fail(hs, xsock_socks5_rep_code(b[1]), "SOCKS5 reply 0x%02x (%s)", b[1],
-                              xsock_socks5_rep_text(b[1]));
+        return xsock__hs_fail(hs, xsock__socks5_rep_code(b[1]), "SOCKS5 reply 0x%02x (%s)", b[1],
+                              xsock__socks5_rep_text(b[1]));
     if (s->got == 4) {
         switch (b[3]) {
-        case XSOCK_ATYP_IPV4: s->need = 4 + 4 + 2; break;
-        case XSOCK_ATYP_IPV6: s->need = 4 + 16 + 2; break;
-        case XSOCK_ATYP_DOMAIN: s->need = 5; break; /* the length comes next */
+        case XSOCK__ATYP_IPV4: s->need = 4 + 4 + 2; break;
+        case XSOCK__ATYP_IPV6: s->need = 4 + 16 + 2; break;
+        case XSOCK__ATYP_DOMAIN: s->need = 5; break; /* the length comes next */
         default:
             return xsock__hs_fail(hs, XSOCK_EPROXYPROTO,
                                   "SOCKS5 reply with unknown address type 0x%02x", b[3]);
         }
-    } else if (s->got == 5 && b[3] == XSOCK_ATYP_DOMAIN) {
+    } else if (s->got == 5 && b[3] == XSOCK__ATYP_DOMAIN) {
         s->need = 5 + (size_t)b[4] + 2;
     }
     if (s->got < s->need || s->got < 4) return 1;
 
-    xsock_hs_bound *bd = &hs->bound;
+    xsock__hs_bound *bd = &hs->bound;
     bd->atyp = b[3];
     bd->port = (uint16_t)(b[s->got - 2] << 8 | b[s->got - 1]);
-    if (b[3] == XSOCK_ATYP_DOMAIN) {
+    if (b[3] == XSOCK__ATYP_DOMAIN) {
         size_t nlen = b[4];
         memcpy(bd->name, b + 5, nlen);
         bd->name[nlen] = '\0';
     } else {
-        bd->addr.family = b[3] == XSOCK_ATYP_IPV4 ? XSOCK_AF_INET : XSOCK_AF_INET6;
+        bd->addr.family = b[3] == XSOCK__ATYP_IPV4 ? XSOCK_AF_INET : XSOCK_AF_INET6;
         bd->addr.port = bd->port;
-        memcpy(bd->addr.ip, b + 4, b[3] == XSOCK_ATYP_IPV4 ? 4 : 16);
+        memcpy(bd->addr.ip, b + 4, b[3] == XSOCK__ATYP_IPV4 ? 4 : 16);
     }
     return 0;
 }
 
-static int socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *used)
+static int socks5_input(xsock__hs *hs, const uint8_t *data, size_t len, size_t *used)
 {
     struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     size_t i = 0;
@@ -233,7 +233,7 @@ static int socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
             s->step = STEP_AUTH;
             s->need = 2;
             xsock__hs_queue(hs, s->auth_off, s->auth_len);
-            return XSOCK_HS_WANT_WRITE;
+            return XSOCK__HS_WANT_WRITE;
         }
         if (step == STEP_METHOD || step == STEP_AUTH) {
             /* the credentials are not needed any more (method 00 chosen, or sent) */
@@ -241,15 +241,15 @@ static int socks5_input(xsock_hs *hs, const uint8_t *data, size_t len, size_t *u
             s->step = STEP_REPLY;
             s->need = 4;
             xsock__hs_queue(hs, s->req_off, s->req_len);
-            return XSOCK_HS_WANT_WRITE;
+            return XSOCK__HS_WANT_WRITE;
         }
         return XSOCK_OK;
     }
     *used = len;
-    return XSOCK_HS_WANT_READ;
+    return XSOCK__HS_WANT_READ;
 }
 
-static int socks5_eof(xsock_hs *hs)
+static int socks5_eof(xsock__hs *hs)
 {
     struct socks5_state *s = XSOCK__HS_STATE(hs, struct socks5_state);
     if (s->step == STEP_REPLY)
@@ -264,17 +264,17 @@ static int socks5_eof(xsock_hs *hs)
 
 /* socks5:// sends an address (a name must be resolved first); socks5h://
    sends what it is given. */
-static int socks5_start_url(xsock_hs *hs, const struct xsock_proxy_url *proxy, const char *host,
+static int socks5_start_url(xsock__hs *hs, const struct xsock__proxy_url *proxy, const char *host,
                             uint16_t port)
 {
-    xsock_addr lit;
-    int is_lit = host && xsock_addr_parse(host, port, &lit) == XSOCK_OK;
-    if (proxy->scheme == XSOCK_PROXY_SOCKS5 && host && *host && !is_lit) {
-        xsock__hs_reset(hs, XSOCK_HS_SOCKS5, &xsock__socks5_ops);
+    xsock__addr lit;
+    int is_lit = host && xsock__addr_parse(host, port, &lit) == XSOCK_OK;
+    if (proxy->scheme == XSOCK__PROXY_SOCKS5 && host && *host && !is_lit) {
+        xsock__hs_reset(hs, XSOCK__HS_SOCKS5, &xsock__socks5_ops);
         return xsock__hs_fail(hs, XSOCK_EINVAL,
                               "socks5:// needs an IP address (resolve the target first)");
     }
-    return xsock_socks5_start(hs, proxy->has_user ? proxy->user : NULL,
+    return xsock__socks5_start(hs, proxy->has_user ? proxy->user : NULL,
                               proxy->has_user ? proxy->password : NULL, host, port);
 }
 

@@ -2,7 +2,7 @@
 /*
  * SOCKS5 CONNECT (RFC 1928) with RFC 1929 username/password, as a
  * sans-I/O state machine (driven through proxy_handshake.h:
- * xsock_hs_output / _output_sent / _input / _eof).
+ * xsock__hs_output / _output_sent / _input / _eof).
  *
  *   greeting  05 01 00                   no credentials
  *             05 02 00 02                credentials: no-auth and user/pass
@@ -18,7 +18,7 @@
  * send → recv → send → recv → send → recv (the auth step is skipped if the
  * server picks 00).  Bytes after the reply are leftover (tunnel data).
  *
- * Reply REP: 00 success (BND of every ATYP is parsed: xsock_hs_bound_addr);
+ * Reply REP: 00 success (BND of every ATYP is parsed: xsock__hs_bound_addr);
  * 01..08 → XSOCK_EPROXY_GENERAL, _NOTALLOWED, _NETUNREACH, _HOSTUNREACH,
  * _CONNREFUSED, _TTLEXPIRED, _CMDNOTSUP, _ATYPNOTSUP; any other nonzero REP
  * → XSOCK_EPROXY_GENERAL.  A failing REP is reported as soon as it arrives
@@ -37,13 +37,13 @@
    user/pass; `user` 1..255 bytes, `password` (NULL = "") 0..255 bytes.
    `host`: an IPv4/IPv6 literal (sent as ATYP 01/04; brackets allowed) or a
    name (ATYP 03, 1..255 bytes).  Port 0 → XSOCK_EINVAL. */
-int xsock_socks5_start(xsock_hs *hs, const char *user, const char *password, const char *host,
+int xsock__socks5_start(xsock__hs *hs, const char *user, const char *password, const char *host,
                        uint16_t port);
 
 /* The REP byte text for a detail ("connection refused by target", ...). */
-const char *xsock_socks5_rep_text(int rep);
+const char *xsock__socks5_rep_text(int rep);
 /* The XSOCK_EPROXY_* code of a nonzero REP. */
-int xsock_socks5_rep_code(int rep);
+int xsock__socks5_rep_code(int rep);
 
 /* The machine, for the driver (handshake.c). */
 extern const xsock__hs_ops xsock__socks5_ops;

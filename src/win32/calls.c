@@ -68,7 +68,7 @@ typedef WINBOOL(WINAPI *sethandleinfo_fn)(HANDLE, DWORD, DWORD);
             WSASetLastError(e_);                                         \
             return fail_value;                                           \
         }                                                                \
-        return XSOCK_SYSCALL_DEFAULT(idx, fn_t) args;                    \
+        return XSOCK__SYSCALL_DEFAULT(idx, fn_t) args;                    \
     }
 
 W_FAULT_TWIN(W_SOCKET, socket_fn, SOCKET, INVALID_SOCKET,
@@ -105,9 +105,9 @@ static int WSAAPI fault_W_CONNECT(SOCKET s, const struct sockaddr *sa, int l)
 {
     int e;
     if (!xsock__fault_due(&xsock__syscalls[W_CONNECT], &e))
-        return XSOCK_SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
+        return XSOCK__SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
     if (e == WSAEINTR) {
-        int r = XSOCK_SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
+        int r = XSOCK__SYSCALL_DEFAULT(W_CONNECT, connect_fn)(s, sa, l);
         if (r != 0 && WSAGetLastError() != WSAEWOULDBLOCK) return r;
     }
     WSASetLastError(e);
@@ -120,7 +120,7 @@ static int WSAAPI fault_W_CLOSE(SOCKET s)
 {
     int e;
     int due = xsock__fault_due(&xsock__syscalls[W_CLOSE], &e);
-    int r = XSOCK_SYSCALL_DEFAULT(W_CLOSE, close_fn)(s);
+    int r = XSOCK__SYSCALL_DEFAULT(W_CLOSE, close_fn)(s);
     if (due) {
         WSASetLastError(e);
         return SOCKET_ERROR;
@@ -138,7 +138,7 @@ static int WSAAPI fault_W_GETSOCKOPT(SOCKET s, int lv, int nm, char *v, int *l)
         *l = sizeof e;
         return 0;
     }
-    return XSOCK_SYSCALL_DEFAULT(W_GETSOCKOPT, getsockopt_fn)(s, lv, nm, v, l);
+    return XSOCK__SYSCALL_DEFAULT(W_GETSOCKOPT, getsockopt_fn)(s, lv, nm, v, l);
 }
 
 /* getaddrinfo returns its error (WSAHOST_NOT_FOUND, WSATRY_AGAIN, ...). */
@@ -149,7 +149,7 @@ static INT WSAAPI fault_W_GETADDRINFO(PCSTR n, PCSTR sv, const ADDRINFOA *h, PAD
         WSASetLastError(e);
         return e;
     }
-    return XSOCK_SYSCALL_DEFAULT(W_GETADDRINFO, getaddrinfo_fn)(n, sv, h, r);
+    return XSOCK__SYSCALL_DEFAULT(W_GETADDRINFO, getaddrinfo_fn)(n, sv, h, r);
 }
 
 static WINBOOL WINAPI fault_W_SETHANDLEINFO(HANDLE h, DWORD m, DWORD f)
@@ -159,7 +159,7 @@ static WINBOOL WINAPI fault_W_SETHANDLEINFO(HANDLE h, DWORD m, DWORD f)
         SetLastError((DWORD)e);
         return FALSE;
     }
-    return XSOCK_SYSCALL_DEFAULT(W_SETHANDLEINFO, sethandleinfo_fn)(h, m, f);
+    return XSOCK__SYSCALL_DEFAULT(W_SETHANDLEINFO, sethandleinfo_fn)(h, m, f);
 }
 
 /* The compiler checks every default and twin against its entry's type. */
@@ -196,10 +196,10 @@ __attribute__((unused)) static void check_types(void)
 /* ---- The table ------------------------------------------------------------ */
 
 #define W_ENTRY(idx, name, role, fn) \
-    [idx] = {name, role, (xsock_os_syscall_ptr)(fn), (xsock_os_syscall_ptr)(fn), \
-             (xsock_os_syscall_ptr)fault_##idx, 0, 0, 0}
+    [idx] = {name, role, (xsock__syscall_ptr)(fn), (xsock__syscall_ptr)(fn), \
+             (xsock__syscall_ptr)fault_##idx, 0, 0, 0}
 
-xsock_syscall xsock__syscalls[W_COUNT] = {
+xsock__syscall xsock__syscalls[W_COUNT] = {
     W_ENTRY(W_SOCKET, "WSASocketW", "socket", WSASocketW),
     W_ENTRY(W_CONNECT, "connect", "connect", connect),
     /* both wait: select for connects (it reports failed ones), WSAPoll otherwise */
@@ -234,13 +234,13 @@ const size_t xsock__syscall_count = W_COUNT;
    POSIX; connect, the waits and closesocket are not retried. */
 #define W_CALL_R(idx, fn_t, ret, name, handle, result, failed, oserr, retry, args)   \
     for (;;) {                                                                    \
-        XSOCK_COUNT_OS_CALL();                                                    \
+        XSOCK__COUNT_OS_CALL();                                                    \
         ret r_;                                                                   \
-        if (XSOCK_LIKELY(!W_TRACING())) {                                         \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                   \
+        if (XSOCK__LIKELY(!W_TRACING())) {                                         \
+            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                   \
         } else {                                                                  \
             uint64_t t0_ = xsock_os_monotonic_ns();                               \
-            r_ = XSOCK_SYSCALL(idx, fn_t) args;                                   \
+            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                   \
             int e_ = (failed) ? (int)(oserr) : 0;                                 \
             xsock__trace_emit(name, (handle), (result), e_, t0_);                 \
             if (e_) WSASetLastError(e_);                                          \

@@ -11,7 +11,7 @@ int xsock__w32_family(int xsock_family)
     return xsock_family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
 }
 
-int xsock__w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
+int xsock__w32_to_sockaddr(const xsock__addr *a, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (a->family == XSOCK_AF_INET6) {
@@ -29,7 +29,7 @@ int xsock__w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss)
     return (int)sizeof *s4;
 }
 
-int xsock__w32_from_sockaddr(const struct sockaddr *sa, xsock_addr *a)
+int xsock__w32_from_sockaddr(const struct sockaddr *sa, xsock__addr *a)
 {
     memset(a, 0, sizeof *a);
     if (sa->sa_family == AF_INET6) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* xsock_addr <-> SOCKADDR (Winsock). */
+/* xsock__addr <-> SOCKADDR (Winsock). */
 #ifndef XSOCK_WIN32_SOCKADDR_H
 #define XSOCK_WIN32_SOCKADDR_H
 
@@ -8,8 +8,8 @@
 
 #include "../addr.h"
 
-int xsock__w32_to_sockaddr(const xsock_addr *a, struct sockaddr_storage *ss); /* the length */
-int xsock__w32_from_sockaddr(const struct sockaddr *sa, xsock_addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
+int xsock__w32_to_sockaddr(const xsock__addr *a, struct sockaddr_storage *ss); /* the length */
+int xsock__w32_from_sockaddr(const struct sockaddr *sa, xsock__addr *a); /* XSOCK_OK or XSOCK_EAFNOSUPPORT */
 int xsock__w32_family(int xsock_family);
 
 #endif

@@ -140,11 +140,11 @@ static void no_syn_retries(SOCKET s)
     WSASetLastError(e);
 }
 
-int xsock_os_connect(xsock_native h, const xsock_addr *to)
+int xsock_os_connect(xsock_native h, const xsock__addr *to)
 {
     struct sockaddr_storage ss;
     int len = xsock__w32_to_sockaddr(to, &ss);
-    if (xsock_addr_is_loopback(to)) no_syn_retries(S(h));
+    if (xsock__addr_is_loopback(to)) no_syn_retries(S(h));
     if (xsock__w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
     int rc = xsock__w32_fail();
     /* a nonblocking connect under way is WSAEWOULDBLOCK on Windows, and an
@@ -179,14 +179,14 @@ static int bind_fail(void)
     return xsock__os_error() == WSAEACCES ? XSOCK_EADDRINUSE : rc;
 }
 
-int xsock_os_bind(xsock_native h, const xsock_addr *local)
+int xsock_os_bind(xsock_native h, const xsock__addr *local)
 {
     struct sockaddr_storage ss;
     int len = xsock__w32_to_sockaddr(local, &ss);
     return xsock__w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : bind_fail();
 }
 
-int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_native *out)
+int xsock_os_listen(const xsock__addr *at, int backlog, int dual_stack, xsock_native *out)
 {
     struct sockaddr_storage ss;
     int len = xsock__w32_to_sockaddr(at, &ss);
@@ -207,7 +207,7 @@ int xsock_os_listen(const xsock_addr *at, int backlog, int dual_stack, xsock_nat
     return XSOCK_OK;
 }
 
-int xsock_os_accept(xsock_native listener, xsock_native *out, xsock_addr *peer)
+int xsock_os_accept(xsock_native listener, xsock_native *out, xsock__addr *peer)
 {
     struct sockaddr_storage ss;
     int len = (int)sizeof ss;
@@ -265,7 +265,7 @@ int xsock_os_close(xsock_native h)
     return rc == XSOCK__EINTR ? XSOCK_OK : rc;
 }
 
-static int get_name(xsock_native h, xsock_addr *out, int peer)
+static int get_name(xsock_native h, xsock__addr *out, int peer)
 {
     struct sockaddr_storage ss;
     int len = (int)sizeof ss;
@@ -275,12 +275,12 @@ static int get_name(xsock_native h, xsock_addr *out, int peer)
     return xsock__w32_from_sockaddr((struct sockaddr *)&ss, out);
 }
 
-int xsock_os_local_addr(xsock_native h, xsock_addr *out)
+int xsock_os_local_addr(xsock_native h, xsock__addr *out)
 {
     return get_name(h, out, 0);
 }
 
-int xsock_os_peer_addr(xsock_native h, xsock_addr *out)
+int xsock_os_peer_addr(xsock_native h, xsock__addr *out)
 {
     return get_name(h, out, 1);
 }

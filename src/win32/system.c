@@ -53,7 +53,7 @@ uint64_t xsock_os_monotonic_ns(void)
 {
     LARGE_INTEGER now;
     long long freq = atomic_load_explicit(&g_qpc_freq, memory_order_relaxed);
-    if (XSOCK_UNLIKELY(freq == 0)) {
+    if (XSOCK__UNLIKELY(freq == 0)) {
         LARGE_INTEGER f;
         QueryPerformanceFrequency(&f); /* never fails since Windows XP */
         freq = f.QuadPart;
@@ -67,7 +67,7 @@ uint64_t xsock_os_monotonic_ns(void)
 
 /* ---- Locks ---------------------------------------------------------------- */
 
-static SRWLOCK g_locks[XSOCK_LOCK_COUNT_] = {SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT};
+static SRWLOCK g_locks[XSOCK_OS_LOCK_COUNT_] = {SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT};
 
 void xsock_os_lock(int which)
 {

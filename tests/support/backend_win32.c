@@ -46,19 +46,19 @@ static int WSAAPI watch_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, con
 int xt_waits_watch(void)
 {
     memset(&seen, 0, sizeof seen);
-    real_poll = (poll_fn)xsock_os_get_syscall("WSAPoll");
-    real_select = (select_fn)xsock_os_get_syscall("select");
+    real_poll = (poll_fn)xsock__get_syscall("WSAPoll");
+    real_select = (select_fn)xsock__get_syscall("select");
     assert_non_null(real_poll);
     assert_non_null(real_select);
-    assert_int_equal(xsock_os_set_syscall("WSAPoll", (xsock_os_syscall_ptr)watch_poll), XSOCK_OK);
-    assert_int_equal(xsock_os_set_syscall("select", (xsock_os_syscall_ptr)watch_select), XSOCK_OK);
+    assert_int_equal(xsock__set_syscall("WSAPoll", (xsock__syscall_ptr)watch_poll), XSOCK_OK);
+    assert_int_equal(xsock__set_syscall("select", (xsock__syscall_ptr)watch_select), XSOCK_OK);
     return 1;
 }
 
 xt_waits xt_waits_stop(void)
 {
-    xsock_os_set_syscall("WSAPoll", NULL);
-    xsock_os_set_syscall("select", NULL);
+    xsock__set_syscall("WSAPoll", NULL);
+    xsock__set_syscall("select", NULL);
     AcquireSRWLockExclusive(&lock);
     xt_waits w = seen;
     ReleaseSRWLockExclusive(&lock);
@@ -110,7 +110,7 @@ void xt_native_set_nonblocking(xsock_native h, int on)
 
 static int fail_error, fail_left;
 static const char *fail_call;
-static xsock_os_syscall_ptr fail_real;
+static xsock__syscall_ptr fail_real;
 
 typedef int(WSAAPI *connect_fn)(SOCKET, const struct sockaddr *, int);
 typedef int(WSAAPI *io_fn)(SOCKET, char *, int, int);
@@ -136,25 +136,25 @@ static int WSAAPI fail_io(SOCKET s, char *b, int n, int f)
 
 int xt_os_fail(const char *call, int os_error, int times)
 {
-    xsock_os_syscall_ptr stub = NULL;
+    xsock__syscall_ptr stub = NULL;
     if (strcmp(call, "connect") == 0)
-        stub = (xsock_os_syscall_ptr)fail_connect;
+        stub = (xsock__syscall_ptr)fail_connect;
     else if (strcmp(call, "send") == 0 || strcmp(call, "recv") == 0)
-        stub = (xsock_os_syscall_ptr)fail_io; /* send's buffer is const: same ABI */
+        stub = (xsock__syscall_ptr)fail_io; /* send's buffer is const: same ABI */
     else
         fail_msg("xt_os_fail: no stub for %s", call);
     fail_error = os_error;
     fail_left = times;
     fail_call = call;
-    fail_real = xsock_os_get_syscall(call);
+    fail_real = xsock__get_syscall(call);
     assert_non_null(fail_real);
-    assert_int_equal(xsock_os_set_syscall(call, stub), XSOCK_OK);
+    assert_int_equal(xsock__set_syscall(call, stub), XSOCK_OK);
     return 1;
 }
 
 void xt_os_fail_stop(void)
 {
-    if (fail_call) xsock_os_set_syscall(fail_call, NULL);
+    if (fail_call) xsock__set_syscall(fail_call, NULL);
     fail_call = NULL;
 }
 
@@ -186,18 +186,18 @@ static SOCKET WSAAPI fake_accept(SOCKET s, struct sockaddr *sa, int *l)
 
 int xt_fake_socket(const char *call, xsock_native fake)
 {
-    xsock_os_syscall_ptr stub = strcmp(call, "WSASocketW") == 0 ? (xsock_os_syscall_ptr)fake_wsasocket
-                                : strcmp(call, "accept") == 0   ? (xsock_os_syscall_ptr)fake_accept
+    xsock__syscall_ptr stub = strcmp(call, "WSASocketW") == 0 ? (xsock__syscall_ptr)fake_wsasocket
+                                : strcmp(call, "accept") == 0   ? (xsock__syscall_ptr)fake_accept
                                                                 : NULL;
     assert_non_null(stub);
     fake_value = (SOCKET)fake;
     fake_call = call;
-    assert_int_equal(xsock_os_set_syscall(call, stub), XSOCK_OK);
+    assert_int_equal(xsock__set_syscall(call, stub), XSOCK_OK);
     return 1;
 }
 
 void xt_fake_socket_stop(void)
 {
-    if (fake_call) xsock_os_set_syscall(fake_call, NULL);
+    if (fake_call) xsock__set_syscall(fake_call, NULL);
     fake_call = NULL;
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "xsock.h"
+#include "syscalls.h"
 #include "xsock_os.h"
 
 /* Call first in every test main: makes a crash fail the run on every OS
