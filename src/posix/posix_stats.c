@@ -13,7 +13,7 @@
 #endif
 
 #include "../xsock_os.h"
-#include "calls.h"
+#include "posix_calls.h"
 
 static int64_t int_opt(int fd, int level, int name)
 {

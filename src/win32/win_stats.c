@@ -5,7 +5,7 @@
    it (Windows 10 1703 and later).  Wine 8 has no SIO_TCP_INFO: the call
    fails and state, RTT, retransmits, congestion window and MSS stay
    unknown.  Every call goes through the syscall table. */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <stddef.h>
 #include <string.h>

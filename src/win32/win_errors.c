@@ -6,6 +6,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include "../bsd_sockets.h"
 #include "../syscalls.h"
 
 #define WIN32_ERROR_MAP(X)                        \
@@ -44,20 +45,4 @@
     X(WSANO_DATA, XSOCK_ENOTFOUND)                \
     X(WSATRY_AGAIN, XSOCK_EDNSTEMP)
 
-int xsock_os_map_error(int e)
-{
-#define WIN32_TO_XSOCK_(native, code) \
-    if (e == native) return code;
-    WIN32_ERROR_MAP(WIN32_TO_XSOCK_)
-#undef WIN32_TO_XSOCK_
-    return XSOCK_EOS;
-}
-
-int xsock_os_native_error(int code)
-{
-#define XSOCK_TO_WIN32_(native, xcode) \
-    if (code == xcode) return native;
-    WIN32_ERROR_MAP(XSOCK_TO_WIN32_)
-#undef XSOCK_TO_WIN32_
-    return WSASYSCALLFAILURE;
-}
+XSOCK__BSD_ERROR_LOOKUPS(WIN32_ERROR_MAP, WSASYSCALLFAILURE)

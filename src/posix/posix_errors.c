@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* errno <-> XSOCK_E*: one table, read both ways. */
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
+#include "../bsd_sockets.h"
 #include "../syscalls.h"
 
 #define POSIX_ERROR_MAP(X)                    \
@@ -28,20 +31,4 @@
     X(EINTR, XSOCK__EINTR)                    \
     X(EINPROGRESS, XSOCK__EINPROGRESS)
 
-int xsock_os_map_error(int e)
-{
-#define POSIX_TO_XSOCK_(native, code) \
-    if (e == native) return code;
-    POSIX_ERROR_MAP(POSIX_TO_XSOCK_)
-#undef POSIX_TO_XSOCK_
-    return XSOCK_EOS;
-}
-
-int xsock_os_native_error(int code)
-{
-#define XSOCK_TO_POSIX_(native, xcode) \
-    if (code == xcode) return native;
-    POSIX_ERROR_MAP(XSOCK_TO_POSIX_)
-#undef XSOCK_TO_POSIX_
-    return EIO;
-}
+XSOCK__BSD_ERROR_LOOKUPS(POSIX_ERROR_MAP, EIO)

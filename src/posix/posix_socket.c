@@ -9,8 +9,8 @@
 
 #include "../os_hooks.h"
 #include "../xsock_os.h"
-#include "calls.h"
-#include "sockaddr.h"
+#include "posix_calls.h"
+#include "../bsd_sockets.h"
 
 #if !defined(MSG_NOSIGNAL)
 #define MSG_NOSIGNAL 0 /* BSD/macOS: SO_NOSIGPIPE is set on the socket instead */
@@ -65,7 +65,7 @@ static int new_socket(int family, int *out)
 int xsock_os_socket(int family, xsock_native *out)
 {
     int fd = -1;
-    int rc = new_socket(xsock__px_family(family), &fd);
+    int rc = new_socket(xsock__bsd_family(family), &fd);
     if (rc == XSOCK_OK) *out = (xsock_native)fd;
     return rc;
 }
@@ -73,7 +73,7 @@ int xsock_os_socket(int family, xsock_native *out)
 int xsock_os_connect(xsock_native h, const xsock__addr *to)
 {
     struct sockaddr_storage ss;
-    socklen_t len = xsock__px_to_sockaddr(to, &ss);
+    socklen_t len = xsock__bsd_to_sockaddr(to, &ss);
     if (xsock__px_connect(FD(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
     int rc = xsock__px_fail();
     /* POSIX: an interrupted connect goes on asynchronously */
@@ -95,7 +95,7 @@ int xsock_os_connect_result(xsock_native h)
 int xsock_os_bind(xsock_native h, const xsock__addr *local)
 {
     struct sockaddr_storage ss;
-    socklen_t len = xsock__px_to_sockaddr(local, &ss);
+    socklen_t len = xsock__bsd_to_sockaddr(local, &ss);
     /* an IPv6 local port must not also claim the IPv4 one: a dial's IPv4
        attempt may need it (Windows has V6ONLY on by default) */
     if (local->family == XSOCK_AF_INET6) {
@@ -108,9 +108,9 @@ int xsock_os_bind(xsock_native h, const xsock__addr *local)
 int xsock_os_listen(const xsock__addr *at, int backlog, int dual_stack, xsock_native *out)
 {
     struct sockaddr_storage ss;
-    socklen_t len = xsock__px_to_sockaddr(at, &ss);
+    socklen_t len = xsock__bsd_to_sockaddr(at, &ss);
     int fd = -1;
-    int rc = new_socket(xsock__px_family(at->family), &fd);
+    int rc = new_socket(xsock__bsd_family(at->family), &fd);
     if (rc != XSOCK_OK) return rc;
     /* POSIX SO_REUSEADDR only allows rebinding past TIME_WAIT; it cannot
        steal a port from a live listener (unlike on Windows). */
@@ -143,7 +143,7 @@ int xsock_os_accept(xsock_native listener, xsock_native *out, xsock__addr *peer)
     int rc = prepare_fd(fd);
     if (rc != XSOCK_OK) return rc;
 #endif
-    if (xsock__px_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
+    if (xsock__bsd_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
     *out = (xsock_native)fd;
     return XSOCK_OK;
 }
@@ -181,7 +181,7 @@ static int get_name(xsock_native h, xsock__addr *out, int peer)
     int r = peer ? xsock__px_getpeername(FD(h), (struct sockaddr *)&ss, &len)
                  : xsock__px_getsockname(FD(h), (struct sockaddr *)&ss, &len);
     if (r < 0) return xsock__px_fail();
-    return xsock__px_from_sockaddr((struct sockaddr *)&ss, out);
+    return xsock__bsd_from_sockaddr((struct sockaddr *)&ss, out);
 }
 
 int xsock_os_local_addr(xsock_native h, xsock__addr *out)

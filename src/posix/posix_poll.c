@@ -7,7 +7,7 @@
 
 #include "../os_hooks.h"
 #include "../xsock_os.h"
-#include "calls.h"
+#include "posix_calls.h"
 
 #define STACK_FDS 32
 

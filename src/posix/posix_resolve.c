@@ -7,8 +7,8 @@
 
 #include "../os_hooks.h"
 #include "../xsock_os.h"
-#include "calls.h"
-#include "sockaddr.h"
+#include "posix_calls.h"
+#include "../bsd_sockets.h"
 
 static int map_gai(int r)
 {
@@ -39,12 +39,7 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock__addr *o
 {
     struct addrinfo hints, *res = NULL;
     char service[8];
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = family == XSOCK_AF_INET ? AF_INET : family == XSOCK_AF_INET6 ? AF_INET6 : AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    hints.ai_flags = AI_NUMERICSERV;
-    snprintf(service, sizeof service, "%u", (unsigned)port);
+    xsock__bsd_tcp_hints(&hints, family, port, service);
 
     errno = 0;
     int r = xsock__px_getaddrinfo(host, service, &hints, &res);
@@ -61,9 +56,7 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock__addr *o
         xsock__set_os_error(e);
         return rc;
     }
-    *n = 0;
-    for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
-        if (xsock__px_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    *n = xsock__bsd_addresses(res, out, max);
     xsock__px_freeaddrinfo(res);
     if (*n == 0) return XSOCK_ENOTFOUND;
     return XSOCK_OK;

@@ -2,14 +2,14 @@
 /* Name resolution with getaddrinfo, errors told apart: a name that does
    not exist is not a resolver that is down.  WSAStartup has run before
    any call here (Wine would not notice if it had not; Windows would). */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "../os_hooks.h"
 #include "../xsock_os.h"
-#include "sockaddr.h"
+#include "../bsd_sockets.h"
 
 /* Wine passes some host resolver errors through untranslated (Linux
    EAI_ADDRFAMILY, -9, for an IPv4 literal asked as IPv6). */
@@ -29,21 +29,14 @@ int xsock_os_resolve(const char *host, uint16_t port, int family, xsock__addr *o
 {
     struct addrinfo hints, *res = NULL;
     char service[8];
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = family == XSOCK_AF_INET ? AF_INET : family == XSOCK_AF_INET6 ? AF_INET6 : AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    hints.ai_flags = AI_NUMERICSERV;
-    snprintf(service, sizeof service, "%u", (unsigned)port);
+    xsock__bsd_tcp_hints(&hints, family, port, service);
 
     int r = xsock__w32_getaddrinfo(host, service, &hints, &res);
     if (r != 0) {
         xsock__set_os_error(r);
         return map_gai(r);
     }
-    *n = 0;
-    for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
-        if (ai->ai_addr && xsock__w32_from_sockaddr(ai->ai_addr, &out[*n]) == XSOCK_OK) (*n)++;
+    *n = xsock__bsd_addresses(res, out, max);
     xsock__w32_freeaddrinfo(res);
     if (*n == 0) return XSOCK_ENOTFOUND;
     return XSOCK_OK;

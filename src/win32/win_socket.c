@@ -3,7 +3,7 @@
    WSASocketW(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) and put in
    nonblocking mode with FIONBIO; accepted and adopted sockets are made
    non-inheritable and nonblocking as well. */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <limits.h>
 #include <mstcpip.h>
@@ -11,7 +11,7 @@
 
 #include "../os_hooks.h"
 #include "../xsock_os.h"
-#include "sockaddr.h"
+#include "../bsd_sockets.h"
 
 #ifndef WSA_FLAG_NO_HANDLE_INHERIT
 #define WSA_FLAG_NO_HANDLE_INHERIT 0x80
@@ -106,7 +106,7 @@ static int new_socket(int family, SOCKET *out)
 int xsock_os_socket(int family, xsock_native *out)
 {
     SOCKET s;
-    int rc = new_socket(xsock__w32_family(family), &s);
+    int rc = new_socket(xsock__bsd_family(family), &s);
     if (rc == XSOCK_OK) *out = (xsock_native)s;
     return rc;
 }
@@ -143,7 +143,7 @@ static void no_syn_retries(SOCKET s)
 int xsock_os_connect(xsock_native h, const xsock__addr *to)
 {
     struct sockaddr_storage ss;
-    int len = xsock__w32_to_sockaddr(to, &ss);
+    int len = xsock__bsd_to_sockaddr(to, &ss);
     if (xsock__addr_is_loopback(to)) no_syn_retries(S(h));
     if (xsock__w32_connect(S(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
     int rc = xsock__w32_fail();
@@ -182,16 +182,16 @@ static int bind_fail(void)
 int xsock_os_bind(xsock_native h, const xsock__addr *local)
 {
     struct sockaddr_storage ss;
-    int len = xsock__w32_to_sockaddr(local, &ss);
+    int len = xsock__bsd_to_sockaddr(local, &ss);
     return xsock__w32_bind(S(h), (struct sockaddr *)&ss, len) == 0 ? XSOCK_OK : bind_fail();
 }
 
 int xsock_os_listen(const xsock__addr *at, int backlog, int dual_stack, xsock_native *out)
 {
     struct sockaddr_storage ss;
-    int len = xsock__w32_to_sockaddr(at, &ss);
+    int len = xsock__bsd_to_sockaddr(at, &ss);
     SOCKET s;
-    int rc = new_socket(xsock__w32_family(at->family), &s);
+    int rc = new_socket(xsock__bsd_family(at->family), &s);
     if (rc != XSOCK_OK) return rc;
     /* Never SO_REUSEADDR on Windows: it lets another socket bind the same
        port while this one listens (port stealing).  SO_EXCLUSIVEADDRUSE
@@ -223,7 +223,7 @@ int xsock_os_accept(xsock_native listener, xsock_native *out, xsock__addr *peer)
     int rc = clear_inherit(s);
     if (rc == XSOCK_OK) rc = set_nonblocking(s, 1);
     if (rc != XSOCK_OK) return fail_closing(s, rc);
-    if (xsock__w32_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
+    if (xsock__bsd_from_sockaddr((struct sockaddr *)&ss, peer) != XSOCK_OK) memset(peer, 0, sizeof *peer);
     *out = (xsock_native)s;
     return XSOCK_OK;
 }
@@ -272,7 +272,7 @@ static int get_name(xsock_native h, xsock__addr *out, int peer)
     int r = peer ? xsock__w32_getpeername(S(h), (struct sockaddr *)&ss, &len)
                  : xsock__w32_getsockname(S(h), (struct sockaddr *)&ss, &len);
     if (r != 0) return xsock__w32_fail();
-    return xsock__w32_from_sockaddr((struct sockaddr *)&ss, out);
+    return xsock__bsd_from_sockaddr((struct sockaddr *)&ss, out);
 }
 
 int xsock_os_local_addr(xsock_native h, xsock__addr *out)

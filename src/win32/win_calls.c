@@ -4,7 +4,7 @@
    and can be replaced or made to fail by tests.  Entries are named by the
    Windows call; their roles are the POSIX table's, so the same tests
    inject the same faults on both OSes. */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <limits.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Process-wide services of the Winsock backend: WSAStartup/WSACleanup,
    clock, locks, the OS's own count of socket handles, code addresses. */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

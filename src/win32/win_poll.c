@@ -6,7 +6,7 @@
    CPython and the JDK do the same).  Everything else uses WSAPoll, with
    events built only from POLLRDNORM and POLLWRNORM: any other bit in
    `events` makes Windows fail the call with WSAEINVAL (Wine accepts it). */
-#include "calls.h"
+#include "win_calls.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 /* The POSIX syscall table and its wrappers: every OS call of the backend is
    counted, traced when a hook is set (one branch otherwise), and can be
    replaced or made to fail by tests. */
-#include "calls.h"
+#include "posix_calls.h"
 
 #include <errno.h>
 #include <fcntl.h>
