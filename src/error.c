@@ -125,6 +125,18 @@ int xsock__fail_text(int code, int os_error, const char *text)
     return public_code(code);
 }
 
+int xsock__fail_textf(int code, int os_error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl_os_error = os_error;
+    tl_generation++;
+    if (vsnprintf(tl_detail, sizeof tl_detail, fmt, ap) >= (int)sizeof tl_detail)
+        memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
+    va_end(ap);
+    return public_code(code);
+}
+
 void xsock__detail_append(const char *fmt, ...)
 {
     size_t used = strlen(tl_detail);

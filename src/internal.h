@@ -30,8 +30,9 @@
 int xsock__fail(int code, int os_error, const char *fmt, ...) XSOCK__PRINTF(3, 4);
 /* Same, for failures of the library itself (no OS error). */
 int xsock__fail_msg(int code, const char *fmt, ...) XSOCK__PRINTF(2, 3);
-/* Set the detail verbatim. */
+/* Set the detail verbatim (formatted, with nothing appended). */
 int xsock__fail_text(int code, int os_error, const char *text);
+int xsock__fail_textf(int code, int os_error, const char *fmt, ...) XSOCK__PRINTF(3, 4);
 /* Add to the end of the current detail (the code and OS error stay). */
 void xsock__detail_append(const char *fmt, ...) XSOCK__PRINTF(1, 2);
 /* Put "<prefix>: " before the current detail (the code and OS error stay). */

@@ -16,17 +16,14 @@
 
 static int proxy_fail(const xsock__proxy_url *p, int code, int os_error, const char *what)
 {
-    char text[XSOCK__PROXY_DISPLAY_MAX + 600];
-    snprintf(text, sizeof text, "proxy %s: %s", p->display, what);
-    return xsock__fail_text(code, os_error, text);
+    return xsock__fail_textf(code, os_error, "proxy %s: %s", p->display, what);
 }
 
 static int wait_fail(const xsock__proxy_url *p, int code, const char *doing)
 {
-    char what[200];
-    snprintf(what, sizeof what, "%s %s", xsock_strerror(code), doing);
-    return proxy_fail(p, code, code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN ? 0 : xsock__os_error(),
-                      what);
+    int os_error = code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN ? 0 : xsock__os_error();
+    return xsock__fail_textf(code, os_error, "proxy %s: %s %s", p->display, xsock_strerror(code),
+                             doing);
 }
 
 /* Build the first message.  socks4:// and socks5:// resolve the target
