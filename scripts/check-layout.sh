@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The include rules of docs/design.md ("Internals"), checked on the tree:
+# The include rules of docs/internals.md, checked on the tree:
 #   - src/proxy/ is pure: nothing of src/dial/, the core's internals, the
 #     backend contract or a backend
 #   - the core outside src/dial/ includes nothing of src/dial/
@@ -24,5 +24,5 @@ hits=$(grep -Hn '#include "' src/posix/*.[ch] src/win32/*.[ch] | grep -E '"\.\./
 hits=$(grep -HnE '\b(_WIN32|__linux__)\b' src/*.[ch] src/proxy/*.[ch] src/dial/*.[ch] || true)
 [ -z "$hits" ] || offend "platform tests in the portable core" "$hits"
 
-[ "$fail" -eq 0 ] && echo "check-layout: the includes follow docs/design.md"
+[ "$fail" -eq 0 ] && echo "check-layout: the includes follow docs/internals.md"
 exit "$fail"
