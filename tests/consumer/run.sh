@@ -133,7 +133,7 @@ subproject() { # MODE BUILD_DIR LINK [cmake args...]
     if [ -f "$b/build.ninja" ]; then
         local targets
         targets=$(cd "$b" && ninja -t targets all | sed -n 's/^\(xsock[^ /:]*\): phony$/\1/p' | sort | tr '\n' ' ')
-        [ "$targets" = "xsock_obj xsock_shared xsock_static " ] ||
+        [ "$targets" = "xsock_obj xsock_pure xsock_shared xsock_static " ] ||
             { echo "xsock as a subproject made targets beyond its library: $targets"; return 1; }
     fi
     cmake --install "$b" --prefix "$b/inst" >/dev/null || return 1
