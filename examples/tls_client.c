@@ -298,7 +298,12 @@ int main(int argc, char **argv)
        sent as SNI (RFC 6066 allows host names only). */
     X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
     if (X509_VERIFY_PARAM_set1_ip_asc(param, servername) != 1) {
-        if (SSL_set_tlsext_host_name(ssl, servername) != 1 || SSL_set1_host(ssl, servername) != 1) {
+        /* SSL_set_tlsext_host_name is a macro that casts its argument to
+           void *: give it a copy we own, so no const is cast away */
+        char sni[256];
+        snprintf(sni, sizeof sni, "%s", servername);
+        if (strlen(servername) >= sizeof sni || SSL_set_tlsext_host_name(ssl, sni) != 1 ||
+            SSL_set1_host(ssl, servername) != 1) {
             fprintf(stderr, "tls_client: --servername: cannot use '%s'\n", servername);
             goto out;
         }
