@@ -57,80 +57,80 @@ static int prefix_match(const xsock__addr *a, const xsock__addr *b, long bits)
     return (a->ip[full] & mask) == (b->ip[full] & mask);
 }
 
-static int entry_matches(const char *tok, size_t n, const target *t)
-{
-    if (n == 1 && tok[0] == '*') return 1;
-    if (n >= ENTRY_MAX) return 0;
+/* One no_proxy entry split into its parts, in place in its own copy. */
+typedef struct entry {
     char buf[ENTRY_MAX];
-    memcpy(buf, tok, n);
-    buf[n] = '\0';
+    char *addr, *prefix, *port; /* prefix and port NULL when absent */
+    int bracketed;              /* "[v6]" form */
+} entry;
 
-    char *addr = buf, *prefix = NULL, *port = NULL;
-    int bracketed = 0;
-    if (buf[0] == '[') {
-        char *close = strchr(buf, ']');
-        if (!close) return 0;
-        *close = '\0';
-        addr = buf + 1;
-        bracketed = 1;
-        char *rest = close + 1, *slash = strchr(addr, '/');
-        if (slash) {
-            *slash = '\0';
-            prefix = slash + 1;
-        }
-        if (*rest == '/') {
-            if (prefix) return 0;
-            prefix = rest + 1;
-            char *colon = strchr(prefix, ':');
-            if (colon) {
-                *colon = '\0';
-                port = colon + 1;
-            }
-        } else if (*rest == ':') {
-            port = rest + 1;
-        } else if (*rest) {
-            return 0;
-        }
-    } else {
-        char *colon = strchr(buf, ':');
-        if (colon && !strchr(colon + 1, ':')) { /* one colon: host:port */
+/* "[v6]", "[v6]:port", "[v6/len]", "[v6]/len[:port]": 0 if malformed. */
+static int split_bracketed(entry *e)
+{
+    char *close = strchr(e->buf, ']');
+    if (!close) return 0;
+    *close = '\0';
+    e->addr = e->buf + 1;
+    e->bracketed = 1;
+    char *rest = close + 1, *slash = strchr(e->addr, '/');
+    if (slash) {
+        *slash = '\0';
+        e->prefix = slash + 1;
+    }
+    if (*rest == '/') {
+        if (e->prefix) return 0;
+        e->prefix = rest + 1;
+        char *colon = strchr(e->prefix, ':');
+        if (colon) {
             *colon = '\0';
-            port = colon + 1;
+            e->port = colon + 1;
         }
-        char *slash = strchr(buf, '/');
-        if (slash) {
-            *slash = '\0';
-            prefix = slash + 1;
+    } else if (*rest == ':') {
+        e->port = rest + 1;
+    } else if (*rest) {
+        return 0;
+    }
+    return 1;
+}
+
+/* "name", "name:port", "a.b.c.d/len", "v6" (more than one colon: no port). */
+static void split_plain(entry *e)
+{
+    e->addr = e->buf;
+    char *colon = strchr(e->buf, ':');
+    if (colon && !strchr(colon + 1, ':')) { /* one colon: host:port */
+        *colon = '\0';
+        e->port = colon + 1;
+    }
+    char *slash = strchr(e->buf, '/');
+    if (slash) {
+        *slash = '\0';
+        e->prefix = slash + 1;
+    }
+}
+
+/* An IP or CIDR entry against the target (literal targets only). */
+static int ip_matches(xsock__addr ea, const char *prefix, const target *t)
+{
+    long bits = ea.family == XSOCK_AF_INET ? 32 : 128;
+    if (prefix && (bits = number(prefix, bits)) < 0) return 0;
+    if (!t->is_ip) return 0;
+    if (ea.family == XSOCK_AF_INET6 && bits >= 96) { /* ::ffff:a.b.c.d/104 and the like */
+        xsock__addr m = ea;
+        unmap(&m);
+        if (m.family == XSOCK_AF_INET) {
+            ea = m;
+            bits -= 96;
         }
     }
+    if (ea.family != t->ip.family) return 0;
+    return prefix_match(&ea, &t->ip, bits);
+}
 
-    if (port) {
-        long p = number(port, 65535);
-        if (p <= 0) return 0;
-        if ((uint16_t)p != t->port) return 0;
-    }
-
-    xsock__addr ea;
-    if (xsock__addr_parse(addr, 0, &ea) == XSOCK_OK && (!bracketed || ea.family == XSOCK_AF_INET6)) {
-        long bits = ea.family == XSOCK_AF_INET ? 32 : 128;
-        if (prefix && (bits = number(prefix, bits)) < 0) return 0;
-        if (!t->is_ip) return 0;
-        xsock__addr ta = t->ip;
-        if (ea.family == XSOCK_AF_INET6 && bits >= 96) { /* ::ffff:a.b.c.d/104 and the like */
-            xsock__addr m = ea;
-            unmap(&m);
-            if (m.family == XSOCK_AF_INET) {
-                ea = m;
-                bits -= 96;
-            }
-        }
-        if (ea.family != ta.family) return 0;
-        return prefix_match(&ea, &ta, bits);
-    }
-    if (prefix || bracketed || t->is_ip) return 0;
-
-    /* a name: "*.x", ".x" and "x" are the same entry */
-    const char *e = addr;
+/* A name entry: "*.x", ".x" and "x" are the same, and match x and its
+   subdomains on label boundaries. */
+static int name_matches(const char *e, const target *t)
+{
     size_t el = strlen(e);
     if (el >= 2 && e[0] == '*' && e[1] == '.') {
         e += 2;
@@ -144,6 +144,31 @@ static int entry_matches(const char *tok, size_t n, const target *t)
     if (t->name_len == el) return xsock__ascii_ieq(t->name, e, el);
     return t->name_len > el && t->name[t->name_len - el - 1] == '.' &&
            xsock__ascii_ieq(t->name + t->name_len - el, e, el);
+}
+
+static int entry_matches(const char *tok, size_t n, const target *t)
+{
+    if (n == 1 && tok[0] == '*') return 1;
+    if (n >= ENTRY_MAX) return 0;
+    entry e;
+    memcpy(e.buf, tok, n);
+    e.buf[n] = '\0';
+    e.prefix = e.port = NULL;
+    e.bracketed = 0;
+    if (e.buf[0] == '[') {
+        if (!split_bracketed(&e)) return 0;
+    } else {
+        split_plain(&e);
+    }
+    if (e.port) {
+        long p = number(e.port, 65535);
+        if (p <= 0 || (uint16_t)p != t->port) return 0;
+    }
+    xsock__addr ea;
+    if (xsock__addr_parse(e.addr, 0, &ea) == XSOCK_OK && (!e.bracketed || ea.family == XSOCK_AF_INET6))
+        return ip_matches(ea, e.prefix, t);
+    if (e.prefix || e.bracketed || t->is_ip) return 0;
+    return name_matches(e.addr, t);
 }
 
 int xsock__no_proxy_match(const char *no_proxy, const char *host, uint16_t port)
