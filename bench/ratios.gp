@@ -3,7 +3,7 @@
 # rate as a ratio to the raw loop in the same run, the bar its median, the
 # error bar the spread over the rounds; the line at 1 is the raw loop.
 # usage: gnuplot -e "datafile='ratios.dat'; outfile='ratios.png'" ratios.gp
-set terminal pngcairo size 1200,650 font ",10"
+set terminal pngcairo size 1200,650 font ",10" noenhanced
 set output outfile
 set title "xsock and peers: rate as a ratio to a raw C loop doing the same work (median, min-max over rounds)"
 set style data histogram

@@ -788,6 +788,7 @@ static int run_serve(const char *portfile)
     for (;;) {
         struct epoll_event evs[64];
         int k = epoll_wait(ep, evs, 64, -1);
+        if (k < 0 && errno != EINTR) die("serve: epoll_wait");
         for (int j = 0; j < k; j++) {
             int i = (int)evs[j].data.u32;
             int c;
@@ -802,6 +803,7 @@ static int run_serve(const char *portfile)
             }
         }
     }
+    return 0; /* not reached: scripts/bench.sh stops the server by pid */
 }
 #endif
 
