@@ -12,6 +12,7 @@ set boxwidth 0.7
 set ylabel "ratio to raw (higher is faster)"
 set yrange [0:*]
 set xtics rotate by -45 scale 0 font ",9"
+set bmargin 9
 set grid ytics
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb "red" dt 2
 unset key

@@ -93,8 +93,8 @@ for _ in 1 2 3; do
     pids+=("$pid"); microsocks_port=$p; microsocks_pid=$pid; break
   fi
 done
-# dante forks its workers in its own process group (setsid)
-group_pids() { ps -eo pid=,pgid= | awk -v g="$1" '$2 == g { printf "%s ", $1 }'; }
+# a proxy runs in a process group of its own (setsid): "gPID" makes the
+# guard count every process of it, dante's workers included
 
 results=$work/runs.jsonl
 : >"$results"
@@ -157,7 +157,7 @@ for proxy in dante microsocks; do
   if [ -z "${!port_var}" ]; then say "(b) $proxy did not start: skipped"; continue; fi
   say "(b) SOCKS5 through $proxy x $N_SOCKS"
   export XB_SOCKS_PORT=${!port_var} XB_SOCKS_LABEL=socks5_$proxy
-  rounds "$server_pid $(group_pids "${!pid_var}")" socks "$N_SOCKS" "" raw xsock
+  rounds "$server_pid g${!pid_var}" socks "$N_SOCKS" "" raw xsock
 done
 if [ -n "$WINBIN" ]; then
   say "(f) under Wine: connect x $N_WINE, echo 64 B x $N_WINE, 64 KiB x $(scaled 1000)"
@@ -224,4 +224,12 @@ python3 bench/report.py "$results" "$costs" "$machine" "$out"
 if command -v gnuplot >/dev/null; then
   gnuplot -e "datafile='$out/ratios.dat'; outfile='$out/ratios.png'" bench/ratios.gp
 fi
+# the README shows the last run's table, between its markers
+python3 - "$out/results.md" bench/README.md <<'PY'
+import re, sys
+table, readme = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+new = re.sub(r"(<!-- results:begin -->\n).*?(<!-- results:end -->)",
+             lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+open(sys.argv[2], "w").write(new)
+PY
 say "done in $(( $(date +%s) - start )) s: $out/results.md"
