@@ -5,7 +5,7 @@
 # in one run on loopback.  Not part of the tests (CI builds bench/ but
 # never times it).
 #
-#   bash scripts/bench.sh            all scenarios, ~5-10 minutes on 2 cores
+#   bash scripts/bench.sh            all scenarios, ~5 minutes on 2 cores (under 20)
 #   XB_ROUNDS=3 XB_SCALE=0.2 bash scripts/bench.sh    a quick look
 #
 # Scenarios (bench/xsock_bench.c does the work, one run per process):
@@ -15,7 +15,7 @@
 #   (d) accept    a client pool against xsock_listen/xsock_accept vs accept4
 #   (e) live      (a) with 0 / 1k / 10k / 15k live sockets held open
 #   (f) wine      (a) and (c) under Wine: xsock vs raw Winsock in one Wine
-# Each is run XB_ROUNDS (default 5) times per implementation, rounds
+# Each is run XB_ROUNDS (default 7) times per implementation, rounds
 # alternating between implementations (the order reversed every other
 # round).  A run during which other processes took more than
 # XB_GUARD_CORES (default 0.25) of a core is repeated (up to 3 times; the
@@ -28,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 start=$(date +%s)
-ROUNDS=${XB_ROUNDS:-5}
+ROUNDS=${XB_ROUNDS:-7}
 SCALE=${XB_SCALE:-1}
 GUARD=${XB_GUARD_CORES:-0.25}
 out=$root/bench/results
@@ -224,12 +224,14 @@ python3 bench/report.py "$results" "$costs" "$machine" "$out"
 if command -v gnuplot >/dev/null; then
   gnuplot -e "datafile='$out/ratios.dat'; outfile='$out/ratios.png'" bench/ratios.gp
 fi
-# the README shows the last run's table, between its markers
-python3 - "$out/results.md" bench/README.md <<'PY'
+# the READMEs show the last run's table, between their markers
+python3 - "$out/results.md" bench/README.md README.md <<'PY'
 import re, sys
-table, readme = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-new = re.sub(r"(<!-- results:begin -->\n).*?(<!-- results:end -->)",
-             lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
-open(sys.argv[2], "w").write(new)
+table = open(sys.argv[1]).read()
+for path in sys.argv[2:]:
+    readme = open(path).read()
+    new = re.sub(r"(<!-- results:begin -->\n).*?(<!-- results:end -->)",
+                 lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+    open(path, "w").write(new)
 PY
 say "done in $(( $(date +%s) - start )) s: $out/results.md"
