@@ -147,7 +147,7 @@ static void machine_cpu_s(double *busy, double *total)
     fclose(f);
 }
 
-/* CPU seconds of one process (utime + stime, all threads) from /proc. */
+/* CPU seconds of one process (all threads, and its reaped children) from /proc. */
 static double proc_cpu_s(long pid)
 {
     char path[64], buf[1024];
@@ -159,10 +159,14 @@ static double proc_cpu_s(long pid)
     buf[n] = 0;
     char *p = strrchr(buf, ')'); /* the command name may hold spaces */
     if (!p) return 0;
-    unsigned long long ut = 0, st = 0;
-    /* after ')': state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return 0;
-    return (double)(ut + st) / 100.0;
+    unsigned long long ut = 0, st = 0, cut = 0, cst = 0;
+    /* after ')': state ppid pgrp session tty tpgid flags minflt cminflt majflt
+       cmajflt utime stime cutime cstime; the children's part holds the
+       workers that a proxy (dante) forks per client and reaps */
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu", &ut, &st, &cut,
+               &cst) != 4)
+        return 0;
+    return (double)(ut + st + cut + cst) / 100.0;
 }
 
 #if defined(_WIN32)
