@@ -59,6 +59,16 @@ for peer in uv apr curl; do
   if grep -q "XB_HAVE_${peer^^}=1" build/bench/build.ninja 2>/dev/null; then impls_connect+=("$peer"); fi
 done
 
+# Where each side runs: on loopback a run's rate about halves when the
+# scheduler puts client and server on one core (raw connects seen here:
+# 16-22k/s on one core, 34-36k/s pinned apart, 28-39k/s left free), so
+# with 2 cores or more the measured client is pinned to the first and
+# every peer (server, proxies, wineserver) to the second.  XB_PIN=0: no pins.
+CLIENT_PIN=() PEER_PIN=()
+if [ "${XB_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  CLIENT_PIN=(taskset -c 0) PEER_PIN=(taskset -c 1)
+fi
+
 # ---- servers, stopped by pid whatever happens ---------------------------
 pids=()
 wine_up=0
@@ -68,12 +78,20 @@ cleanup() {
 }
 trap cleanup EXIT
 rm -f "$work/ports"
-setsid "$BIN" serve "$work/ports" </dev/null >"$work/serve.log" 2>&1 &
+setsid "${PEER_PIN[@]}" "$BIN" serve "$work/ports" </dev/null >"$work/serve.log" 2>&1 &
 server_pid=$!
 pids+=("$server_pid")
 for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.05; done
 read -r XB_PORTS XB_ECHO_PORT <"$work/ports"
 export XB_PORTS XB_ECHO_PORT
+
+# a proxy started by tests/proxies (its own process group) goes to the peers'
+# core, every process and thread of it; the workers it forks later inherit it
+pin_group() {
+  [ ${#PEER_PIN[@]} -gt 0 ] || return 0
+  local p
+  for p in $(ps -eo pid=,pgid= | awk -v g="$1" '$2 == g { print $1 }'); do taskset -a -p -c 1 "$p" >/dev/null 2>&1 || true; done
+}
 
 # Proxy ports: below the ephemeral range, as tests/proxies/run.sh picks them.
 read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range
@@ -84,13 +102,15 @@ dante_port= microsocks_port=
 for _ in 1 2 3; do
   p=$(proxy_port)
   if pid=$(bash tests/proxies/start-dante.sh "$p" --ipv4-only 2>>"$work/proxies.log"); then
-    pids+=("$pid"); dante_port=$p; dante_pid=$pid; break
+    pids+=("$pid"); dante_port=$p; dante_pid=$pid
+    pin_group "$pid"; break
   fi
 done
 for _ in 1 2 3; do
   p=$(proxy_port)
   if pid=$(bash tests/proxies/start-microsocks.sh "$p" 2>>"$work/proxies.log"); then
-    pids+=("$pid"); microsocks_port=$p; microsocks_pid=$pid; break
+    pids+=("$pid"); microsocks_port=$p; microsocks_pid=$pid
+    pin_group "$pid"; break
   fi
 done
 # a proxy runs in a process group of its own (setsid): "gPID" makes the
@@ -140,7 +160,7 @@ wait_quiet() {
 }
 [ "${XB_NO_WAIT:-0}" = 1 ] || wait_quiet
 
-RUNNER=("$BIN")
+RUNNER=("${CLIENT_PIN[@]}" "$BIN")
 N_CONNECT=$(scaled 20000) N_ECHO=$(scaled 20000) N_ECHO_BIG=$(scaled 2000)
 N_ACCEPT=$(scaled 20000) N_LIVE=$(scaled 10000) N_SOCKS=$(scaled 3000) N_WINE=$(scaled 5000)
 say "(a) connect + close, ${impls_connect[*]}, $ROUNDS x $N_CONNECT"
@@ -149,7 +169,10 @@ say "(c) echo 64 B x $N_ECHO, 64 KiB x $N_ECHO_BIG"
 rounds "$server_pid" echo "$N_ECHO" 64 raw xsock
 rounds "$server_pid" echo "$N_ECHO_BIG" 65536 raw xsock
 say "(d) accept x $N_ACCEPT"
+# the connecting pool is threads of the client itself: it gets both cores
+RUNNER=("$BIN")
 rounds "" accept "$N_ACCEPT" "" raw xsock
+RUNNER=("${CLIENT_PIN[@]}" "$BIN")
 say "(e) connect + close at 0 / 1k / 10k / 15k live, x $N_LIVE"
 for live in 0 1000 10000 15000; do rounds "$server_pid" live "$N_LIVE" "$live" raw xsock; done
 for proxy in dante microsocks; do
@@ -168,14 +191,17 @@ if [ -n "$WINBIN" ]; then
   wine cmd /c exit 0 >/dev/null 2>&1 </dev/null || true
   # wineserver and Wine's own services do part of every Winsock call's work
   ws_pid=$(pgrep -d ' ' -f 'wineserver|\.exe' || true)
-  RUNNER=(wine "$WINBIN")
+  if [ ${#PEER_PIN[@]} -gt 0 ]; then
+    for p in $ws_pid; do taskset -a -p -c 1 "$p" >/dev/null 2>&1 || true; done
+  fi
+  RUNNER=("${CLIENT_PIN[@]}" wine "$WINBIN")
   # the label says Wine: the JSON "scenario" of the Windows binary is suffixed below
   mark=$(wc -l <"$results")
   rounds "$server_pid $ws_pid" connect "$N_WINE" "" raw xsock
   rounds "$server_pid $ws_pid" echo "$N_WINE" 64 raw xsock
   rounds "$server_pid $ws_pid" echo "$(scaled 1000)" 65536 raw xsock
   sed -i "$((mark + 1)),\$ s/\"scenario\":\"\([a-z_0-9]*\)\"/\"scenario\":\"wine_\1\"/" "$results"
-  RUNNER=("$BIN")
+  RUNNER=("${CLIENT_PIN[@]}" "$BIN")
 fi
 
 # ---- costs per operation: strace and callgrind, N minus 0 ---------------
