@@ -169,7 +169,8 @@ say "(c) echo 64 B x $N_ECHO, 64 KiB x $N_ECHO_BIG"
 rounds "$server_pid" echo "$N_ECHO" 64 raw xsock
 rounds "$server_pid" echo "$N_ECHO_BIG" 65536 raw xsock
 say "(d) accept x $N_ACCEPT"
-# the connecting pool is threads of the client itself: it gets both cores
+# the connecting client is a thread of the measured process, which pins
+# the acceptor to core 0 and that thread to core 1 itself
 RUNNER=("$BIN")
 rounds "" accept "$N_ACCEPT" "" raw xsock
 RUNNER=("${CLIENT_PIN[@]}" "$BIN")
