@@ -5,6 +5,8 @@
 #
 #   scripts/deps.sh          everything: build, tests, Windows, proxies, docs
 #   scripts/deps.sh --demo   only what the library and the demo need
+#   scripts/deps.sh --bench  what scripts/bench.sh needs besides the build:
+#                            the peers it measures, the proxies, Wine, the chart
 set -euo pipefail
 
 DEMO_PACKAGES=(cmake ninja-build gcc libc6-dev)
@@ -30,8 +32,18 @@ PACKAGES=(
   openjdk-17-jdk-headless
 )
 
+# scripts/bench.sh only: the tests never need these
+BENCH_PACKAGES=(
+  "${DEMO_PACKAGES[@]}"
+  libuv1-dev libapr1-dev libcurl4-openssl-dev pkg-config
+  dante-server microsocks strace valgrind procps util-linux python3 gnuplot-nox
+  mingw-w64 wine wine64
+)
+
 if [ "${1:-}" = "--demo" ]; then
   PACKAGES=("${DEMO_PACKAGES[@]}")
+elif [ "${1:-}" = "--bench" ]; then
+  PACKAGES=("${BENCH_PACKAGES[@]}")
 fi
 
 missing=()

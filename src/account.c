@@ -46,22 +46,65 @@ void xsock__unreserve(void)
     atomic_fetch_sub(&g_slots, 1);
 }
 
+/* Records of closed sockets, kept for the next open so that a connect +
+   close costs no malloc and no free: a singly linked list through `next`,
+   under XSOCK_OS_LOCK_REGISTRY like the live list, bounded, and emptied by
+   the last xsock_cleanup (xsock__drop_spare_records). */
+#define SPARE_RECORDS_MAX 64
+static xsock *g_spare;
+static size_t g_spare_count;
+
+/* A zeroed record from the spares, or NULL; under the registry lock. */
+static xsock *take_spare_locked(void)
+{
+    xsock *s = g_spare;
+    if (s) {
+        g_spare = s->next;
+        g_spare_count--;
+        memset(s, 0, sizeof *s);
+    }
+    return s;
+}
+
+void xsock__drop_spare_records(void)
+{
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
+    xsock *s = g_spare;
+    g_spare = NULL;
+    g_spare_count = 0;
+    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
+    while (s) {
+        xsock *next = s->next;
+        free(s);
+        s = next;
+    }
+}
+
 int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
                  const xsock__addr *peer, xsock **out)
 {
-    xsock *s = calloc(1, sizeof *s);
+    uint64_t created_ns = xsock_os_monotonic_ns();
+    /* one lock round trip: the record is taken, filled and published under
+       it (filling is plain stores, no OS call); only without a spare does
+       the allocation happen outside it, and a second trip follow */
+    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
+    xsock *s = take_spare_locked();
     if (!s) {
-        xsock_os_close(h);
-        xsock__unreserve();
-        return xsock__fail_msg(XSOCK_ENOMEM, "allocating a socket record");
+        xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
+        s = calloc(1, sizeof *s);
+        if (!s) {
+            xsock_os_close(h);
+            xsock__unreserve();
+            return xsock__fail_msg(XSOCK_ENOMEM, "allocating a socket record");
+        }
+        xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     }
     s->handle = h;
     atomic_init(&s->kind, (int)kind);
     s->site = site.file_line;
     s->site_pc = site.pc;
-    s->created_ns = xsock_os_monotonic_ns();
+    s->created_ns = created_ns;
     xsock__stats_born(s, kind);
-    /* set before the record is published: reports read them under the lock */
     if (local) {
         s->local = *local;
         s->has_local = 1;
@@ -70,8 +113,6 @@ int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const 
         s->peer = *peer;
         s->has_peer = 1;
     }
-
-    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     s->next = g_head;
     if (g_head) g_head->prev = s;
     g_head = s;
@@ -85,6 +126,8 @@ int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const 
 
 void xsock__untrack(xsock *s)
 {
+    /* the tunnel bytes are the owning thread's alone: reports never read them */
+    xsock__tunnel_free(s);
     xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     if (s->prev)
         s->prev->next = s->next;
@@ -93,11 +136,17 @@ void xsock__untrack(xsock *s)
     if (s->next) s->next->prev = s->prev;
     g_closed++;
     g_live--;
+    char *via = s->via; /* reports read it under the lock: freed after */
+    int kept = g_spare_count < SPARE_RECORDS_MAX;
+    if (kept) {
+        s->next = g_spare;
+        g_spare = s;
+        g_spare_count++;
+    }
     xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     xsock__unreserve();
-    free(s->via);
-    xsock__tunnel_free(s);
-    free(s);
+    free(via);
+    if (!kept) free(s);
 }
 
 void xsock__set_via(xsock *s, char *via)

@@ -138,9 +138,11 @@ int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const 
                  const xsock__addr *peer, xsock **out);
 /* Set "target via proxy" (owned by the record from now on). */
 void xsock__set_via(xsock *s, char *via);
-/* Remove from the record and free; the slot is returned. The handle is
-   not touched. */
+/* Remove from the record and free (or keep it as a spare for the next
+   xsock__track); the slot is returned. The handle is not touched. */
 void xsock__untrack(xsock *s);
+/* Free the spare records (the last xsock_cleanup). */
+void xsock__drop_spare_records(void);
 void xsock__set_kind(xsock *s, enum xsock__kind kind);
 /* xsock_report_live without any OS call, for a process that is ending
    (the exit report in a DLL's detach); later reports stay so. */

@@ -2,10 +2,18 @@
 /* Byte and ASCII helpers (see util.h). */
 #include "util.h"
 
+#include <string.h>
+
+/* memset through a volatile pointer: the compiler cannot prove what it
+   calls, so it cannot drop the zeroing of a buffer that dies right after,
+   and the bytes are cleared at memset's speed rather than one volatile
+   store at a time (a SOCKS dial zeroed its handshake state byte by byte,
+   ~34,000 instructions of the ~44,000 it took). */
+static void *(*const volatile zero_bytes)(void *, int, size_t) = memset;
+
 void xsock__secure_zero(void *p, size_t n)
 {
-    volatile unsigned char *v = p;
-    while (n--) *v++ = 0;
+    zero_bytes(p, 0, n);
 }
 
 int xsock__ascii_lower(int c)

@@ -11,13 +11,13 @@
 #include "proxy_list.h"
 #include "../proxy/proxy_url.h"
 
-static const xsock_proxy_selector *g_default_selector;
+/* An atomic pointer rather than a field under XSOCK_OS_LOCK_CONFIG: every
+   dial reads it, and a load costs no lock round trip. */
+static _Atomic(const xsock_proxy_selector *) g_default_selector;
 
 void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
 {
-    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
-    g_default_selector = sel && sel->select ? sel : NULL;
-    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
+    atomic_store_explicit(&g_default_selector, sel && sel->select ? sel : NULL, memory_order_release);
 }
 
 /* The direct route: the addresses of the host (a literal never reaches
@@ -99,9 +99,8 @@ int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t por
 {
     const xsock_dialer *d = ctx->opts;
     if (d->proxy) return dial_entry(ctx, d->proxy, host, port, out);
-    xsock_os_lock(XSOCK_OS_LOCK_CONFIG);
-    const xsock_proxy_selector *sel = d->selector ? d->selector : g_default_selector;
-    xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
+    const xsock_proxy_selector *sel =
+        d->selector ? d->selector : atomic_load_explicit(&g_default_selector, memory_order_acquire);
     if (sel) return dial_selected(ctx, sel, host, port, out);
     return xsock__dial_direct(ctx, host, port, out);
 }
