@@ -191,11 +191,7 @@ static void details_and_empty_polls(void **state)
     xsock *s = (xsock *)&s;
     xsock_dialer_set_timeout(d, 500);
     xsock_dialer_set_proxy_selector(d, xsock_env_proxy_selector());
-    xt_setenv("SOCKS_PROXY", NULL);
-    xt_setenv("socks_proxy", NULL);
-    xt_setenv("NO_PROXY", NULL);
-    xt_setenv("no_proxy", NULL);
-    xt_setenv("ALL_PROXY", NULL);
+    xt_clear_proxy_env();
     xt_setenv("all_proxy", "socks9://x");
     assert_int_equal(xsock_dial(d, &s, "127.0.0.1", 9), XSOCK_EINVAL);
     const char *detail = xsock_last_error_detail();

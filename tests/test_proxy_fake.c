@@ -714,11 +714,7 @@ static void long_names_keep_their_route(void **state)
     xsock *s = (xsock *)&s;
     xsock_dialer_set_timeout(d, 1000);
     xsock_dialer_set_proxy_selector(d, xsock_env_proxy_selector());
-    xt_setenv("SOCKS_PROXY", NULL);
-    xt_setenv("socks_proxy", NULL);
-    xt_setenv("NO_PROXY", NULL);
-    xt_setenv("no_proxy", NULL);
-    xt_setenv("ALL_PROXY", NULL);
+    xt_clear_proxy_env();
     xt_setenv("all_proxy", url("socks5h", f));
     /* over SOCKS5's 255-byte limit: refused before any connection, not dialed direct */
     int rc = xsock_dial(d, &s, name, 80);

@@ -151,3 +151,10 @@ void xt_wait_for_resolver_threads(int max_ms)
     for (int i = 0; i < max_ms / 10 && xsock__resolver_threads() > 0; i++) xt_sleep_ms(10);
     assert_int_equal(xsock__resolver_threads(), 0);
 }
+
+void xt_clear_proxy_env(void)
+{
+    static const char *const names[] = {"SOCKS_PROXY", "socks_proxy", "ALL_PROXY",
+                                        "all_proxy", "NO_PROXY", "no_proxy"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) xt_setenv(names[i], NULL);
+}

@@ -90,6 +90,10 @@ void *xt_thread_join(xt_thread *t);
 void xt_sleep_ms(int ms);
 /* Set (value non-NULL) or remove an environment variable. */
 void xt_setenv(const char *name, const char *value);
+/* Remove every variable the environment proxy selector reads.  Each
+   uppercase name goes before its lowercase twin: on Windows the two are
+   one variable. */
+void xt_clear_proxy_env(void);
 
 /* Run `exe` (one optional argument `arg`, NULL: none) with the extra
    environment `env` ("NAME=VALUE" strings, NULL-terminated, may be NULL)
