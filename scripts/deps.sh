@@ -5,7 +5,8 @@
 #
 #   scripts/deps.sh          everything: build, tests, Windows, proxies, docs
 #   scripts/deps.sh --demo   only what the library and the demo need
-#   scripts/deps.sh --bench  what scripts/bench.sh needs besides the build:
+#   scripts/deps.sh --bench  what scripts/bench.sh and scripts/what-reaches-the-os.sh
+#                            need besides the build:
 #                            the peers it measures, the proxies, Wine, the chart
 set -euo pipefail
 
@@ -28,8 +29,6 @@ PACKAGES=(
   # real proxy servers for the proxy tests
   dante-server microsocks openssh-server openssh-client tinyproxy squid privoxy
   ncat v2ray socat curl python3 openssl
-  # scripts/what-reaches-the-os.sh: Java's Socket.connect under strace
-  openjdk-17-jdk-headless
 )
 
 # scripts/bench.sh only: the tests never need these
@@ -38,6 +37,8 @@ BENCH_PACKAGES=(
   libuv1-dev libapr1-dev libcurl4-openssl-dev pkg-config
   dante-server microsocks strace valgrind procps util-linux python3 gnuplot-nox
   mingw-w64 wine wine64
+  # scripts/what-reaches-the-os.sh: Java's Socket.connect under strace
+  openjdk-17-jdk-headless
 )
 
 if [ "${1:-}" = "--demo" ]; then

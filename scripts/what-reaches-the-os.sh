@@ -24,7 +24,7 @@ skip() {
   exit 77
 }
 command -v java >/dev/null && command -v javac >/dev/null ||
-  skip "java/javac missing: apt-get install -y openjdk-17-jdk-headless (scripts/deps.sh)"
+  skip "java/javac missing: apt-get install -y openjdk-17-jdk-headless (scripts/deps.sh --bench)"
 command -v strace >/dev/null || skip "strace missing: apt-get install -y strace"
 command -v microsocks >/dev/null || skip "microsocks missing: apt-get install -y microsocks"
 command -v python3 >/dev/null || skip "python3 missing"
