@@ -18,10 +18,10 @@ static atomic_uint_fast64_t g_limit;
 static const char *const kind_names[] = {"connecting", "connected", "listening", "accepted",
                                          "adopted"};
 
-static int limit_reached(uint_fast64_t limit)
+static int limit_reached(uint_fast64_t in_use, uint_fast64_t limit)
 {
-    return xsock__fail_msg(XSOCK_ELIMIT, "no new socket, %" PRIu64 " of %" PRIu64 " in use", (uint64_t)limit,
-                           (uint64_t)limit);
+    return xsock__fail_msg(XSOCK_ELIMIT, "no new socket, %" PRIu64 " in use of %" PRIu64,
+                           (uint64_t)in_use, (uint64_t)limit);
 }
 
 int xsock__reserve(void)
@@ -29,7 +29,7 @@ int xsock__reserve(void)
     uint_fast64_t limit = atomic_load(&g_limit);
     uint_fast64_t cur = atomic_load(&g_slots);
     do {
-        if (limit && cur >= limit) return limit_reached(limit);
+        if (limit && cur >= limit) return limit_reached(cur, limit);
     } while (!atomic_compare_exchange_weak(&g_slots, &cur, cur + 1));
     xsock__stats_reserve_mark();
     return XSOCK_OK;
@@ -37,8 +37,8 @@ int xsock__reserve(void)
 
 int xsock__check_limit(void)
 {
-    uint_fast64_t limit = atomic_load(&g_limit);
-    return limit && atomic_load(&g_slots) >= limit ? limit_reached(limit) : XSOCK_OK;
+    uint_fast64_t limit = atomic_load(&g_limit), in_use = atomic_load(&g_slots);
+    return limit && in_use >= limit ? limit_reached(in_use, limit) : XSOCK_OK;
 }
 
 void xsock__unreserve(void)

@@ -32,6 +32,24 @@ int xsock__check_timeout(int timeout_ms)
     return XSOCK_OK;
 }
 
+int xsock__sleep_until(const xsock__deadline *d)
+{
+    /* the contract has no sleep call: a wait on an event nobody sets */
+    xsock_os_event *never = xsock_os_event_new();
+    if (!never) return XSOCK_ENOMEM;
+    while (!xsock_os_event_wait(never, xsock__deadline_left_ms(d)) && !xsock__deadline_expired(d))
+        ;
+    xsock_os_event_free(never);
+    return XSOCK_OK;
+}
+
+int xsock__sleep_ms(int ms)
+{
+    xsock__deadline d;
+    xsock__deadline_start(&d, ms);
+    return xsock__sleep_until(&d);
+}
+
 /* After an interruption the time left is recomputed, and a deadline that
    passed meanwhile ends the wait: signals never stretch a call. */
 int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
@@ -53,4 +71,15 @@ int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero
         /* the OS may wake a little early; the deadline, not poll, decides */
         if (xsock__deadline_expired(d)) return XSOCK_ETIMEDOUT;
     }
+}
+
+int xsock__wait_again(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
+                      int *waited)
+{
+    if (*waited) {
+        if (zero_timeout) return XSOCK_EAGAIN; /* its one try is spent */
+        if (xsock__deadline_expired(d)) return XSOCK_ETIMEDOUT;
+    }
+    *waited = 1;
+    return xsock__wait(h, events, d, zero_timeout, NULL);
 }

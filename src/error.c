@@ -77,6 +77,13 @@ unsigned xsock__detail_generation(void)
     return tl_generation;
 }
 
+/* A detail that had to be cut says so (DESIGN.md): `n` is the length the
+   whole text would have had. */
+static void mark_if_cut(size_t n)
+{
+    if (n >= sizeof tl_detail) memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
+}
+
 XSOCK__PRINTF(3, 0)
 static void vrecord(int code, int os_error, const char *fmt, va_list ap)
 {
@@ -90,8 +97,7 @@ static void vrecord(int code, int os_error, const char *fmt, va_list ap)
         else
             n += snprintf(tl_detail + n, left, ": %s", xsock_strerror(code));
     }
-    /* a detail that had to be cut says so (DESIGN.md) */
-    if ((size_t)n >= sizeof tl_detail) memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
+    mark_if_cut((size_t)n);
 }
 
 int xsock__fail(int code, int os_error, const char *fmt, ...)
@@ -118,11 +124,7 @@ int xsock__fail_msg(int code, const char *fmt, ...)
 
 int xsock__fail_text(int code, int os_error, const char *text)
 {
-    tl_os_error = os_error;
-    tl_generation++;
-    if (snprintf(tl_detail, sizeof tl_detail, "%s", text) >= (int)sizeof tl_detail)
-        memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
-    return public_code(code);
+    return xsock__fail_textf(code, os_error, "%s", text);
 }
 
 int xsock__fail_textf(int code, int os_error, const char *fmt, ...)
@@ -131,8 +133,8 @@ int xsock__fail_textf(int code, int os_error, const char *fmt, ...)
     va_start(ap, fmt);
     tl_os_error = os_error;
     tl_generation++;
-    if (vsnprintf(tl_detail, sizeof tl_detail, fmt, ap) >= (int)sizeof tl_detail)
-        memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
+    int n = vsnprintf(tl_detail, sizeof tl_detail, fmt, ap);
+    mark_if_cut(n < 0 ? 0 : (size_t)n);
     va_end(ap);
     return public_code(code);
 }
@@ -143,8 +145,9 @@ void xsock__detail_append(const char *fmt, ...)
     if (used + 1 >= sizeof tl_detail) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tl_detail + used, sizeof tl_detail - used, fmt, ap);
+    int n = vsnprintf(tl_detail + used, sizeof tl_detail - used, fmt, ap);
     va_end(ap);
+    mark_if_cut(used + (n < 0 ? 0 : (size_t)n));
 }
 
 void xsock__detail_prefix(const char *fmt, ...)
@@ -156,7 +159,7 @@ void xsock__detail_prefix(const char *fmt, ...)
     va_end(ap);
     memcpy(old, tl_detail, sizeof old);
     int n = snprintf(tl_detail, sizeof tl_detail, "%s: %s", prefix, old);
-    if (n >= (int)sizeof tl_detail) memcpy(tl_detail + sizeof tl_detail - 4, "...", 4);
+    mark_if_cut(n < 0 ? 0 : (size_t)n);
 }
 
 char *xsock__strdup(const char *s)

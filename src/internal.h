@@ -61,11 +61,23 @@ int xsock__deadline_left_ms(const xsock__deadline *d);
 int xsock__deadline_expired(const xsock__deadline *d);
 int xsock__check_timeout(int timeout_ms); /* XSOCK_OK or XSOCK_EINVAL with detail */
 
+/* Sleep until the deadline (none: forever), or for `ms` (>= 0), with no
+   socket; XSOCK_ENOMEM (no sleep) when the OS has no event to wait on. */
+int xsock__sleep_until(const xsock__deadline *d);
+int xsock__sleep_ms(int ms);
+
 /* Wait until `h` is ready for `events` or the deadline passes.  Retries
    after interruptions with the time left.  XSOCK_OK when ready,
    XSOCK_ETIMEDOUT (or XSOCK_EAGAIN for a zero timeout) otherwise. */
 int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents);
+/* The wait of a call that tries an operation, waits when it would block,
+   and tries again.  `*waited` starts at 0 for the call.  Once the call has
+   waited, a timeout 0 has had its one try and a passed deadline ends it,
+   even when the wait keeps reporting readiness that the operation then
+   does not find (Wine shows a peer's FIN as POLLHUP to a writer). */
+int xsock__wait_again(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
+                      int *waited);
 
 /* ---- Sockets (sock.c) ---------------------------------------------------- */
 

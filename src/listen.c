@@ -105,14 +105,9 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
         xsock__unreserve();
         /* a connection reset while queued is the client's problem, not ours */
         if (rc == XSOCK_ECONNABORTED) continue;
-        if (rc == XSOCK_EAGAIN) {
-            /* readiness that accept did not find still ends at the deadline */
-            if (waited && timeout_ms == 0) rc = XSOCK_EAGAIN;
-            else if (waited && xsock__deadline_expired(&d)) rc = XSOCK_ETIMEDOUT;
-            else rc = xsock__wait(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, NULL);
-            waited = 1;
-            if (rc == XSOCK_OK) continue;
-        }
+        if (rc == XSOCK_EAGAIN &&
+            (rc = xsock__wait_again(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, &waited)) == XSOCK_OK)
+            continue;
         XSOCK__WINDOW_END(l);
         if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
             return xsock__fail_msg(rc, "accept on %s", where);

@@ -79,20 +79,16 @@ static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
     return n;
 }
 
-/* One transfer of at least one byte (or EOF) within the deadline.  A wait
-   may report readiness that the transfer then does not find (Wine shows a
-   peer's FIN as POLLHUP to a writer): the deadline is checked again after
-   every wait, so such a loop still ends on time. */
+/* One transfer of at least one byte (or EOF) within the deadline. */
 static ptrdiff_t transfer_once(xsock *s, io_fn io, short events, void *buf, size_t len,
                                const xsock__deadline *d, int zero_timeout, const char *what)
 {
-    for (int waited = 0;; waited = 1) {
+    int waited = 0;
+    for (;;) {
         ptrdiff_t n = io(s, buf, len);
         if (n >= 0) return n;
         if (n != XSOCK_EAGAIN) return io_fail(s, (int)n, what);
-        if (waited && zero_timeout) return io_fail(s, XSOCK_EAGAIN, what);
-        if (waited && xsock__deadline_expired(d)) return io_fail(s, XSOCK_ETIMEDOUT, what);
-        int rc = xsock__wait(s->handle, events, d, zero_timeout, NULL);
+        int rc = xsock__wait_again(s->handle, events, d, zero_timeout, &waited);
         if (rc != XSOCK_OK) return io_fail(s, rc, what);
     }
 }
@@ -368,13 +364,9 @@ xsock_native xsock_release_ex(xsock *s, int nonblocking)
 static int poll_nothing(int timeout_ms)
 {
     if (timeout_ms == 0) return 0;
-    xsock_os_event *never = xsock_os_event_new();
-    if (!never) return xsock__fail_msg(XSOCK_ENOMEM, "poll of no sockets");
     xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
-    while (!xsock_os_event_wait(never, xsock__deadline_left_ms(&d)) && !xsock__deadline_expired(&d))
-        ;
-    xsock_os_event_free(never);
+    if (xsock__sleep_until(&d) != XSOCK_OK) return xsock__fail_msg(XSOCK_ENOMEM, "poll of no sockets");
     return 0;
 }
 

@@ -71,16 +71,6 @@ void xsock__clear_faults(void)
     xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
 }
 
-/* Sleeping on an event nobody sets needs no sleep call in the contract. */
-static void stall(int ms)
-{
-    xsock_os_event *never = xsock_os_event_new();
-    if (never) {
-        xsock_os_event_wait(never, ms);
-        xsock_os_event_free(never);
-    }
-}
-
 int xsock__fault_due(xsock__syscall *e, int *native_error)
 {
     int due = 0, delay = 0;
@@ -96,6 +86,6 @@ int xsock__fault_due(xsock__syscall *e, int *native_error)
         }
     }
     xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
-    if (delay) stall(delay);
+    if (delay) xsock__sleep_ms(delay);
     return due;
 }

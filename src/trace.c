@@ -47,12 +47,7 @@ void xsock__silence_background(void)
     atomic_fetch_add(&g_epoch, 1);
     xsock_os_unlock(XSOCK_OS_LOCK_CONFIG);
     /* a callback that began before the epoch ended finishes before we return */
-    xsock_os_event *never = NULL;
-    while (atomic_load(&g_inflight) > 0) {
-        if (!never && !(never = xsock_os_event_new())) continue;
-        xsock_os_event_wait(never, 1);
-    }
-    xsock_os_event_free(never);
+    while (atomic_load(&g_inflight) > 0) xsock__sleep_ms(1);
 }
 
 void xsock__trace_emit(const char *call, xsock_native h, long result, int os_error,
