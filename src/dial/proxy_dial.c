@@ -74,7 +74,7 @@ static int connect_to_proxy(const xsock__dial_ctx *ctx, const xsock__proxy_url *
 
 /* A wait in the handshake loop: the deadline is checked before each one,
    since readiness the next call does not find would otherwise loop. */
-static int wait_again(const xsock__dial_ctx *ctx, xsock *s, short events)
+static int handshake_wait(const xsock__dial_ctx *ctx, xsock *s, short events)
 {
     if (!ctx->zero_timeout && xsock__deadline_expired(&ctx->deadline)) return XSOCK_ETIMEDOUT;
     return xsock__wait(s->handle, events, &ctx->deadline, ctx->zero_timeout, NULL);
@@ -102,12 +102,12 @@ static int run_handshake(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, 
             if (sent != XSOCK_EAGAIN)
                 return proxy_fail(p, XSOCK_EPROXYPROTO, xsock__os_error(),
                                   "the proxy closed the connection during the handshake");
-            rc = wait_again(ctx, s, XSOCK_POLLOUT);
+            rc = handshake_wait(ctx, s, XSOCK_POLLOUT);
             if (rc != XSOCK_OK) return wait_fail(p, rc, "sending the handshake");
             continue;
         }
         if (off == have) {
-            rc = wait_again(ctx, s, XSOCK_POLLIN);
+            rc = handshake_wait(ctx, s, XSOCK_POLLIN);
             if (rc != XSOCK_OK) return wait_fail(p, rc, "waiting for the proxy's reply");
             ptrdiff_t got = xsock_os_recv(s->handle, buf, sizeof buf);
             if (got == XSOCK_EAGAIN || got == XSOCK__EINTR) continue;
