@@ -9,31 +9,33 @@
 #include "util.h"
 #include "xsock.h"
 
-/* Strict dotted quad over [s, end): four decimal parts 0..255, no leading
-   zeros (which some parsers read as octal).  Every host of a dial comes
-   through here first, so each part is read in one pass of at most three
-   digits rather than digit by digit with a range check each. */
-static int is_digit(const char *s, const char *end)
+/* A strict dotted quad at the start of s: four decimal parts 0..255, no
+   leading zeros (which some parsers read as octal).  Returns where it
+   stops (the caller decides what may follow), or NULL.  Every host of a
+   dial comes through here first, so a part is read in one pass of at most
+   three digits, with no length to keep: the text is NUL-terminated, and
+   whatever ends a part ('.', NUL, ']', '%') is no digit. */
+static unsigned digit(char c)
 {
-    return s != end && (unsigned)((unsigned char)*s - '0') <= 9u;
+    return (unsigned)((unsigned char)c - '0'); /* > 9 when no digit */
 }
 
-static int parse_ipv4(const char *s, const char *end, uint8_t out[4])
+static const char *dotted_quad(const char *s, uint8_t out[4])
 {
     for (int part = 0;; part++) {
-        if (!is_digit(s, end)) return XSOCK_EINVAL;
-        unsigned v = (unsigned)(*s++ - '0');
-        if (v == 0) {
-            if (is_digit(s, end)) return XSOCK_EINVAL; /* a leading zero */
-        } else {
-            if (is_digit(s, end)) v = v * 10 + (unsigned)(*s++ - '0');
-            if (is_digit(s, end)) v = v * 10 + (unsigned)(*s++ - '0');
-            if (v > 255 || is_digit(s, end)) return XSOCK_EINVAL;
+        unsigned v = digit(*s), d;
+        if (v > 9) return NULL;
+        if ((d = digit(*++s)) <= 9) {
+            if (v == 0) return NULL; /* a leading zero */
+            v = v * 10 + d;
+            if ((d = digit(*++s)) <= 9) {
+                v = v * 10 + d;
+                if (v > 255 || digit(*++s) <= 9) return NULL;
+            }
         }
         out[part] = (uint8_t)v;
-        if (part == 3) return s == end ? XSOCK_OK : XSOCK_EINVAL;
-        if (s == end || *s != '.') return XSOCK_EINVAL;
-        s++;
+        if (part == 3) return s;
+        if (*s++ != '.') return NULL;
     }
 }
 
@@ -55,7 +57,7 @@ static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
         const char *dot = memchr(s, '.', (size_t)(end - s));
         if (dot && !colon) {
             uint8_t v4[4];
-            if (nwords > 6 || parse_ipv4(s, end, v4) != XSOCK_OK) return XSOCK_EINVAL;
+            if (nwords > 6 || dotted_quad(s, v4) != end) return XSOCK_EINVAL;
             words[nwords++] = (uint16_t)(v4[0] << 8 | v4[1]);
             words[nwords++] = (uint16_t)(v4[2] << 8 | v4[3]);
             s = end;
@@ -107,16 +109,18 @@ static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
 int xsock__addr_parse(const char *host, uint16_t port, xsock__addr *out)
 {
     if (!host || !out) return XSOCK_EINVAL;
-    size_t n = strlen(host);
-    xsock__addr a;
-    memset(&a, 0, sizeof a);
-    a.port = port;
-
-    if (parse_ipv4(host, host + n, a.ip) == XSOCK_OK) {
-        a.family = XSOCK_AF_INET;
-        *out = a;
+    uint8_t v4[4];
+    const char *stop = dotted_quad(host, v4);
+    if (stop && *stop == '\0') {
+        memset(out, 0, sizeof *out);
+        out->family = XSOCK_AF_INET;
+        out->port = port;
+        memcpy(out->ip, v4, sizeof v4);
         return XSOCK_OK;
     }
+    xsock__addr a = {0};
+    a.port = port;
+    size_t n = strlen(host);
     const char *s = host, *end = host + n;
     if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
         s++;

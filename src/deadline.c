@@ -13,8 +13,12 @@ void xsock__deadline_start(xsock__deadline *d, int timeout_ms)
 
 int xsock__deadline_left_ms(const xsock__deadline *d)
 {
+    return d->end_ns == 0 ? -1 : xsock__deadline_left_ms_at(d, xsock_os_monotonic_ns());
+}
+
+int xsock__deadline_left_ms_at(const xsock__deadline *d, uint64_t now)
+{
     if (d->end_ns == 0) return -1;
-    uint64_t now = xsock_os_monotonic_ns();
     if (now >= d->end_ns) return 0;
     uint64_t left = (d->end_ns - now + XSOCK__NS_PER_MS - 1) / XSOCK__NS_PER_MS;
     return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -50,18 +54,30 @@ int xsock__sleep_ms(int ms)
     return xsock__sleep_until(&d);
 }
 
+int xsock__poll_timed(xsock_os_pollent *ents, size_t n, int timeout_ms, uint64_t now_ns,
+                      uint64_t *after_ns)
+{
+    int rc = xsock_os_poll(ents, n, timeout_ms);
+    uint64_t after = xsock_os_monotonic_ns();
+    xsock__thread_waits++;
+    xsock__thread_wait_ns += after - now_ns;
+    *after_ns = after;
+    return rc;
+}
+
 /* After an interruption the time left is recomputed, and a deadline that
    passed meanwhile ends the wait: signals never stretch a call. */
 int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents)
 {
     xsock_os_pollent e;
+    uint64_t now = xsock_os_monotonic_ns();
     for (;;) {
-        int left = zero_timeout ? 0 : xsock__deadline_left_ms(d);
+        int left = zero_timeout ? 0 : xsock__deadline_left_ms_at(d, now);
         e.handle = h;
         e.events = events;
         e.revents = 0;
-        int rc = xsock_os_poll(&e, 1, left);
+        int rc = xsock__poll_timed(&e, 1, left, now, &now);
         if (rc > 0) {
             if (revents) *revents = e.revents;
             return XSOCK_OK;
@@ -69,7 +85,7 @@ int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero
         if (rc < 0 && rc != XSOCK__EINTR) return rc;
         if (zero_timeout) return XSOCK_EAGAIN;
         /* the OS may wake a little early; the deadline, not poll, decides */
-        if (xsock__deadline_expired(d)) return XSOCK_ETIMEDOUT;
+        if (xsock__deadline_passed_at(d, now)) return XSOCK_ETIMEDOUT;
     }
 }
 

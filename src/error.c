@@ -9,7 +9,7 @@
 
 #define DETAIL_MAX XSOCK__DETAIL_MAX
 
-static _Thread_local int tl_os_error;
+static _Thread_local int tl_os_error XSOCK__TLS_HOT;
 static _Thread_local char tl_detail[DETAIL_MAX];
 static _Thread_local unsigned tl_generation; /* grows with every failure recorded */
 

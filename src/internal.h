@@ -59,12 +59,25 @@ XSOCK_TESTABLE void xsock__deadline_start(xsock__deadline *d, int timeout_ms);
    that a wait of this length never ends before the deadline. */
 int xsock__deadline_left_ms(const xsock__deadline *d);
 int xsock__deadline_expired(const xsock__deadline *d);
+/* The same, from a clock reading the caller has just taken. */
+int xsock__deadline_left_ms_at(const xsock__deadline *d, uint64_t now_ns);
+static inline int xsock__deadline_passed_at(const xsock__deadline *d, uint64_t now_ns)
+{
+    return d->end_ns != 0 && now_ns >= d->end_ns;
+}
 int xsock__check_timeout(int timeout_ms); /* XSOCK_OK or XSOCK_EINVAL with detail */
 
 /* Sleep until the deadline (none: forever), or for `ms` (>= 0), with no
    socket; XSOCK_ENOMEM (no sleep) when the OS has no event to wait on. */
 int xsock__sleep_until(const xsock__deadline *d);
 int xsock__sleep_ms(int ms);
+
+/* Every wait of the core goes through here: the backend's poll, counted
+   as a wait of the calling thread (socket_stats.h) from `now_ns`, a clock
+   reading just taken, to the reading after it, given back in *after_ns
+   (the caller's next "now": two readings per wait, none wasted). */
+int xsock__poll_timed(xsock_os_pollent *ents, size_t n, int timeout_ms, uint64_t now_ns,
+                      uint64_t *after_ns);
 
 /* Wait until `h` is ready for `events` or the deadline passes.  Retries
    after interruptions with the time left.  XSOCK_OK when ready,

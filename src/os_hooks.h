@@ -15,6 +15,18 @@
 #define XSOCK__LIKELY(x) __builtin_expect(!!(x), 1)
 #define XSOCK__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define XSOCK__CALLER() __builtin_return_address(0)
+/* out of line and laid out apart: the traced and the retried calls */
+#define XSOCK__COLD __attribute__((cold, noinline))
+#define XSOCK__NOINLINE __attribute__((noinline))
+#if defined(__ELF__)
+/* The counters every OS call and every wait touches: reached from the
+   thread pointer in one instruction, without the __tls_get_addr call that
+   position-independent code otherwise makes (a few dozen bytes of the
+   static TLS that glibc keeps spare, so a dlopen of libxsock works). */
+#define XSOCK__TLS_HOT __attribute__((tls_model("initial-exec")))
+#else
+#define XSOCK__TLS_HOT
+#endif
 /* mingw-w64 checks printf formats as msvcrt's unless told its own C99
    stdio is used (__USE_MINGW_ANSI_STDIO, set by the build), which it names */
 #if defined(__MINGW_PRINTF_FORMAT)
@@ -26,6 +38,9 @@
 #define XSOCK__LIKELY(x) (x)
 #define XSOCK__UNLIKELY(x) (x)
 #define XSOCK__CALLER() ((void *)0)
+#define XSOCK__COLD
+#define XSOCK__NOINLINE
+#define XSOCK__TLS_HOT
 #define XSOCK__PRINTF(f, a)
 #endif
 
@@ -45,7 +60,7 @@ void xsock__trace_emit(const char *call, xsock_native h, long result, int os_err
 
 /* The same count for the calling thread alone (tests measure one dial
    while a peer in the same process makes calls of its own). */
-extern _Thread_local uint64_t xsock__thread_os_calls;
+extern _Thread_local uint64_t xsock__thread_os_calls XSOCK__TLS_HOT;
 
 #define XSOCK__COUNT_OS_CALL()                                                 \
     (xsock__thread_os_calls++,                                                \
@@ -53,16 +68,10 @@ extern _Thread_local uint64_t xsock__thread_os_calls;
 
 /* ---- Waits (socket_stats.c) --------------------------------------------------- */
 
-/* Every wait a backend makes (poll, WSAPoll, select) counts for the
+/* Every wait of the core (xsock__poll_timed in deadline.c) counts for the
    calling thread: waits and nanoseconds, which the core gives to the
-   socket the call was for.  Two clock reads per wait, a system call anyway. */
-extern _Thread_local uint64_t xsock__thread_waits;
-extern _Thread_local uint64_t xsock__thread_wait_ns;
-
-static inline void xsock__note_wait(uint64_t start_ns)
-{
-    xsock__thread_waits++;
-    xsock__thread_wait_ns += xsock_os_monotonic_ns() - start_ns;
-}
+   socket the call was for.  The backends' polls are not timed themselves. */
+extern _Thread_local uint64_t xsock__thread_waits XSOCK__TLS_HOT;
+extern _Thread_local uint64_t xsock__thread_wait_ns XSOCK__TLS_HOT;
 
 #endif

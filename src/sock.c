@@ -390,15 +390,16 @@ static int poll_some(xsock_pollfd *fds, size_t n, size_t used, int buffered, int
     xsock__deadline_start(&d, timeout_ms);
     XSOCK__WINDOW_BEGIN();
     int rc;
+    uint64_t now = xsock_os_monotonic_ns();
     for (;;) {
-        rc = xsock_os_poll(ents, used, xsock__deadline_left_ms(&d));
+        rc = xsock__poll_timed(ents, used, xsock__deadline_left_ms_at(&d, now), now, &now);
         if (rc > 0) break;
         if (rc < 0 && rc != XSOCK__EINTR) {
             rc = xsock__fail(rc, xsock__os_error(), "poll of %zu sockets", used);
             break;
         }
         /* nothing ready, or interrupted: only the deadline ends the wait */
-        if (timeout_ms == 0 || xsock__deadline_expired(&d)) {
+        if (timeout_ms == 0 || xsock__deadline_passed_at(&d, now)) {
             rc = 0;
             break;
         }

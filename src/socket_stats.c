@@ -7,8 +7,8 @@
 
 #include "socket_stats.h"
 
-_Thread_local uint64_t xsock__thread_waits;
-_Thread_local uint64_t xsock__thread_wait_ns;
+_Thread_local uint64_t xsock__thread_waits XSOCK__TLS_HOT;
+_Thread_local uint64_t xsock__thread_wait_ns XSOCK__TLS_HOT;
 
 /* The thread's counters when it last took a slot for a new socket, and
    when its last socket connected (the handshake starts there). */

@@ -4,7 +4,7 @@
 #include "internal.h"
 
 atomic_uint_fast64_t xsock__os_calls;
-_Thread_local uint64_t xsock__thread_os_calls;
+_Thread_local uint64_t xsock__thread_os_calls XSOCK__TLS_HOT;
 atomic_int xsock__tracing;
 
 typedef void (*trace_fn)(void *user, const xsock_trace_event *ev);

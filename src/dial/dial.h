@@ -59,6 +59,11 @@ int xsock__outcome_report(const xsock__outcome *o, const char *host, uint16_t po
 XSOCK_TESTABLE int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
                          const char *host, uint16_t port, xsock **out);
 
+/* A literal `host` as its one address: XSOCK_OK, XSOCK_EAFNOSUPPORT (with
+   detail) when it is not of `family`, or XSOCK__NOT_LITERAL for a name. */
+#define XSOCK__NOT_LITERAL 1
+int xsock__literal_address(const char *host, uint16_t port, int family, xsock__addr *out);
+
 /* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
    resolved within ctx's deadline; a literal is its own single address. */
 int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,

@@ -9,12 +9,13 @@
 
 #define DEFAULT_HE_DELAY_MS 250
 
+/* Also the options of every xsock_connect, which has no dialer. */
+static const xsock_dialer k_defaults = {
+    .timeout_ms = XSOCK_INFINITE, .family = XSOCK_AF_UNSPEC, .he_delay_ms = DEFAULT_HE_DELAY_MS};
+
 static void dialer_defaults(xsock_dialer *d)
 {
-    memset(d, 0, sizeof *d);
-    d->timeout_ms = XSOCK_INFINITE;
-    d->family = XSOCK_AF_UNSPEC;
-    d->he_delay_ms = DEFAULT_HE_DELAY_MS;
+    *d = k_defaults;
 }
 
 xsock_dialer *xsock_dialer_new(void)
@@ -150,9 +151,7 @@ int xsock_dial_at(const xsock_dialer *d, xsock **out, const char *host, uint16_t
 static int connect_site(xsock **out, const char *host, uint16_t port, int timeout_ms,
                         xsock__site site)
 {
-    xsock_dialer d;
-    dialer_defaults(&d);
-    return dial(&d, out, host, port, timeout_ms, site);
+    return dial(&k_defaults, out, host, port, timeout_ms, site);
 }
 
 int xsock_connect(xsock **out, const char *host, uint16_t port, int timeout_ms)

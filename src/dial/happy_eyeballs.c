@@ -216,7 +216,7 @@ static int wait_round(dial_state *st, uint64_t wake)
         st->ents[i].events = XSOCK_OS_WAIT_CONNECT;
         st->ents[i].revents = 0;
     }
-    int ready = xsock_os_poll(st->ents, st->np, ms);
+    int ready = xsock__poll_timed(st->ents, st->np, ms, now, &now);
     if (ready < 0 && ready != XSOCK__EINTR)
         return xsock__fail(ready, xsock__os_error(), "poll of %zu connecting sockets", st->np);
     if (ready > 0) reap(st, ready);
@@ -225,11 +225,79 @@ static int wait_round(dial_state *st, uint64_t wake)
         drop_all(st, XSOCK_EAGAIN);
         return XSOCK_EAGAIN;
     }
-    if (xsock__deadline_expired(&ctx->deadline)) {
+    if (xsock__deadline_passed_at(&ctx->deadline, now)) {
         drop_all(st, XSOCK_ETIMEDOUT);
         st->next = st->n; /* nothing starts after the deadline */
     }
     return XSOCK_OK;
+}
+
+/* ---- One address ------------------------------------------------------------ */
+
+static int no_address_of_local_family(const char *host, uint16_t port)
+{
+    return xsock__fail_msg(XSOCK_EAFNOSUPPORT,
+                           "connect %s port %u: no address of the local address's family", host,
+                           (unsigned)port);
+}
+
+static int still_in_progress(const char *host, uint16_t port)
+{
+    return xsock__fail_msg(XSOCK_EAGAIN, "connect %s port %u: still in progress", host,
+                           (unsigned)port);
+}
+
+/* The one address failed with `err`: the report a race of one would give. */
+static int one_failed(const xsock__addr *a, int err, int os_error, const char *host, uint16_t port)
+{
+    xsock__outcome o;
+    xsock__outcome_init(&o);
+    xsock__outcome_note(&o, a, err, os_error);
+    return xsock__outcome_report(&o, host, port);
+}
+
+/* A single address (a literal, or a name with one) needs no race: one
+   attempt with the whole deadline, waited on alone, the OS's own giving up
+   retried while time is left (retry_abandoned's rule).  The results are
+   those of a race of one. */
+static int dial_one(const xsock__dial_ctx *ctx, const xsock__addr *a, const char *host,
+                    uint16_t port, xsock **out)
+{
+    if (unreachable_from_local(ctx->opts, a)) return no_address_of_local_family(host, port);
+    for (;;) {
+        xsock *s = NULL;
+        int os_error = 0;
+        int rc = attempt_start(ctx, a, &s);
+        if (rc == XSOCK__EINPROGRESS) {
+            int waited = xsock__wait(s->handle, XSOCK_OS_WAIT_CONNECT, &ctx->deadline,
+                                     ctx->zero_timeout, NULL);
+            if (waited == XSOCK_OK) {
+                rc = xsock_os_connect_result(s->handle);
+                os_error = rc == XSOCK_OK ? 0 : xsock__os_error();
+            } else if (waited == XSOCK_EAGAIN || waited == XSOCK_ETIMEDOUT) {
+                rc = waited; /* the call's time is up: no OS code */
+            } else {
+                rc = xsock__fail(waited, xsock__os_error(), "poll of 1 connecting sockets");
+                xsock__discard(s);
+                return rc;
+            }
+            if (rc == XSOCK_OK) {
+                xsock__set_kind(s, XSOCK__KIND_CONNECTED);
+            } else {
+                int abandoned = rc == XSOCK_ETIMEDOUT && waited == XSOCK_OK;
+                xsock__discard(s);
+                if (abandoned && !xsock__deadline_expired(&ctx->deadline)) continue;
+                if (rc == XSOCK_EAGAIN) return still_in_progress(host, port);
+                return one_failed(a, rc, os_error, host, port);
+            }
+        }
+        if (rc == XSOCK_OK) {
+            *out = s;
+            return XSOCK_OK;
+        }
+        if (fatal(rc, 0)) return rc; /* its own detail */
+        return one_failed(a, rc, xsock__os_error(), host, port);
+    }
 }
 
 /* ---- The two modes --------------------------------------------------------- */
@@ -281,8 +349,9 @@ static int dial_staggered(dial_state *st)
     return XSOCK_OK;
 }
 
-int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
-                         const char *host, uint16_t port, xsock **out)
+/* Several addresses: the race (staggered or sequential). */
+static XSOCK__NOINLINE int dial_race(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
+                                     const char *host, uint16_t port, xsock **out)
 {
     dial_state st; /* p[] and ents[] are filled as attempts start: not zeroed */
     st.ctx = ctx;
@@ -293,7 +362,6 @@ int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, s
     st.winner = NULL;
     st.delay_ns = (uint64_t)ctx->opts->he_delay_ms * XSOCK__NS_PER_MS;
     xsock__outcome_init(&st.o);
-    *out = NULL;
 
     int rc = st.delay_ns ? dial_staggered(&st) : dial_sequential(&st);
     drop_all(&st, 0);
@@ -301,13 +369,16 @@ int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, s
         *out = st.winner;
         return XSOCK_OK;
     }
-    if (rc == XSOCK_EAGAIN)
-        return xsock__fail_msg(XSOCK_EAGAIN, "connect %s port %u: still in progress", host,
-                               (unsigned)port);
+    if (rc == XSOCK_EAGAIN) return still_in_progress(host, port);
     if (rc != XSOCK_OK) return rc; /* ENOMEM, the limit, a failing poll: their own detail */
-    if (st.o.tried == 0)
-        return xsock__fail_msg(XSOCK_EAFNOSUPPORT,
-                               "connect %s port %u: no address of the local address's family", host,
-                               (unsigned)port);
+    if (st.o.tried == 0) return no_address_of_local_family(host, port);
     return xsock__outcome_report(&st.o, host, port);
+}
+
+int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,
+                         const char *host, uint16_t port, xsock **out)
+{
+    *out = NULL;
+    if (n == 1) return dial_one(ctx, addrs, host, port, out);
+    return dial_race(ctx, addrs, n, host, port, out);
 }

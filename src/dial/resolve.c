@@ -112,35 +112,35 @@ int xsock__resolve_by(const xsock__deadline *deadline, int zero_timeout, const c
 
 /* ---- The addresses of a dial ------------------------------------------ */
 
-/* Interleave families, starting with the family of the first address. */
+/* Interleave families, starting with the family of the first address,
+   in place: each position takes the next address of the family due there
+   (the rest shift down one), so no copy of the list is made. */
 static void interleave(xsock__addr *a, size_t n)
 {
-    xsock__addr first[XSOCK__MAX_ADDRS], other[XSOCK__MAX_ADDRS];
-    size_t nf = 0, no = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (a[i].family == a[0].family)
-            first[nf++] = a[i];
-        else
-            other[no++] = a[i];
-    }
-    size_t k = 0, i = 0, j = 0;
-    while (i < nf || j < no) {
-        if (i < nf) a[k++] = first[i++];
-        if (j < no) a[k++] = other[j++];
+    for (size_t k = 1; k + 1 < n; k++) {
+        int want_first = k % 2 == 0;
+        size_t j = k;
+        while (j < n && (a[j].family == a[0].family) != want_first) j++;
+        if (j == n) return; /* one family is used up: the rest stays in order */
+        if (j != k) {
+            xsock__addr t = a[j];
+            memmove(&a[k + 1], &a[k], (j - k) * sizeof *a);
+            a[k] = t;
+        }
     }
 }
 
-int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
-                          xsock__addr *out, size_t max, size_t *n)
+int xsock__literal_address(const char *host, uint16_t port, int family, xsock__addr *out)
 {
-    *n = 0;
-    if (xsock__addr_parse(host, port, out) == XSOCK_OK) {
-        if (family != XSOCK_AF_UNSPEC && out->family != family)
-            return xsock__fail_msg(XSOCK_EAFNOSUPPORT, "connect %s: not an IPv%d address", host,
-                                   family);
-        *n = 1;
-        return XSOCK_OK;
-    }
+    if (xsock__addr_parse(host, port, out) != XSOCK_OK) return XSOCK__NOT_LITERAL;
+    if (family != XSOCK_AF_UNSPEC && out->family != family)
+        return xsock__fail_msg(XSOCK_EAFNOSUPPORT, "connect %s: not an IPv%d address", host, family);
+    return XSOCK_OK;
+}
+
+static int resolve_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+                        xsock__addr *out, size_t max, size_t *n)
+{
     if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
     int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
     if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "resolve %s", host);
@@ -149,4 +149,16 @@ int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t
         return xsock__fail_msg(XSOCK_ETIMEDOUT, "resolve %s", host);
     interleave(out, *n);
     return XSOCK_OK;
+}
+
+int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+                          xsock__addr *out, size_t max, size_t *n)
+{
+    *n = 0;
+    int rc = xsock__literal_address(host, port, family, out);
+    if (rc != XSOCK__NOT_LITERAL) {
+        if (rc == XSOCK_OK) *n = 1;
+        return rc;
+    }
+    return resolve_name(ctx, host, port, family, out, max, n);
 }

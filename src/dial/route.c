@@ -22,7 +22,8 @@ void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
 
 /* The direct route: the addresses of the host (a literal never reaches
    the resolver), connected to within the dial's deadline. */
-int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+static XSOCK__NOINLINE int dial_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port,
+                                     xsock **out)
 {
     xsock__addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
@@ -30,6 +31,14 @@ int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t po
     if (rc != XSOCK_OK) return rc;
     if (n == 0) return xsock__fail_msg(XSOCK_ENOTFOUND, "resolve %s: no address", host);
     return xsock__connect_addrs(ctx, addrs, n, host, port, out);
+}
+
+int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+{
+    xsock__addr one;
+    int rc = xsock__literal_address(host, port, ctx->opts->family, &one);
+    if (rc == XSOCK__NOT_LITERAL) return dial_name(ctx, host, port, out);
+    return rc == XSOCK_OK ? xsock__connect_addrs(ctx, &one, 1, host, port, out) : rc;
 }
 
 /* One entry: a proxy, or "direct". */

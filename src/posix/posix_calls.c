@@ -211,122 +211,90 @@ const size_t xsock__syscall_count = PX_COUNT;
 
 #define PX_TRACING() atomic_load_explicit(&xsock__tracing, memory_order_relaxed)
 
-/* Count the call; with tracing off that and one branch is all.  `failed`
-   and `handle` may use r_, the call's result. */
-/* Count the call; with tracing off that and one branch is all.  `failed`
-   and `handle` may use r_, the call's result.  An interrupted call is made
-   again when `retry` (EINTR is no result, PEP 475's rule); connect, poll
-   and close are not retried (an interrupted connect goes on in the
-   background, a wait recomputes its time left, a close is done). */
-#define PX_CALL_R(idx, fn_t, ret, name, handle, failed, retry, args)              \
-    for (;;) {                                                                  \
-        XSOCK__COUNT_OS_CALL();                                                  \
-        ret r_;                                                                 \
-        if (XSOCK__LIKELY(!PX_TRACING())) {                                      \
-            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                 \
-        } else {                                                                \
-            uint64_t t0_ = xsock_os_monotonic_ns();                             \
-            r_ = XSOCK__SYSCALL(idx, fn_t) args;                                 \
-            int e_ = (failed) ? errno : 0;                                      \
-            xsock__trace_emit(name, (handle), (long)r_, e_, t0_);               \
-            if (e_) errno = e_;                                                 \
+/* Every wrapper counts its call; with tracing off that, one branch and the
+   call itself are all (the call is a tail call when nothing follows).  The
+   traced call and the call made again after an interruption are out of
+   line, in fname_slow.  `failed` and `handle` may use r_, the call's
+   result.  An interrupted call is made again when `retry` (EINTR is no
+   result, PEP 475's rule); connect, poll and close are not retried (an
+   interrupted connect goes on in the background, a wait recomputes its
+   time left, a close is done). */
+#define PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, retry, params, args) \
+    static XSOCK__NOINLINE ret fname##_slow params                                 \
+    {                                                                           \
+        for (;;) {                                                              \
+            XSOCK__COUNT_OS_CALL();                                             \
+            ret r_;                                                             \
+            if (!PX_TRACING()) {                                                \
+                r_ = XSOCK__SYSCALL(idx, fn_t) args;                            \
+            } else {                                                            \
+                uint64_t t0_ = xsock_os_monotonic_ns();                         \
+                r_ = XSOCK__SYSCALL(idx, fn_t) args;                            \
+                int e_ = (failed) ? errno : 0;                                  \
+                xsock__trace_emit(name, (handle), (long)r_, e_, t0_);           \
+                if (e_) errno = e_;                                             \
+            }                                                                   \
+            if (!(retry) || !(failed) || errno != EINTR) return r_;             \
         }                                                                       \
-        if (!(retry) || !(failed) || errno != EINTR) return r_;                 \
     }
 
-#define PX_CALL(idx, fn_t, ret, name, handle, failed, args) \
-    PX_CALL_R(idx, fn_t, ret, name, handle, failed, 1, args)
-#define PX_CALL_ONCE(idx, fn_t, ret, name, handle, failed, args) \
-    PX_CALL_R(idx, fn_t, ret, name, handle, failed, 0, args)
+#define PX_CALL(fname, idx, fn_t, ret, name, handle, failed, params, args)      \
+    PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, 1, params, args)       \
+    ret fname params                                                            \
+    {                                                                           \
+        if (XSOCK__UNLIKELY(PX_TRACING())) return fname##_slow args;            \
+        XSOCK__COUNT_OS_CALL();                                                 \
+        ret r_ = XSOCK__SYSCALL(idx, fn_t) args;                                \
+        if (XSOCK__LIKELY(!(failed)) || errno != EINTR) return r_;              \
+        return fname##_slow args;                                               \
+    }
+
+#define PX_CALL_ONCE(fname, idx, fn_t, ret, name, handle, failed, params, args) \
+    PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, 0, params, args)       \
+    ret fname params                                                            \
+    {                                                                           \
+        if (XSOCK__UNLIKELY(PX_TRACING())) return fname##_slow args;            \
+        XSOCK__COUNT_OS_CALL();                                                 \
+        return XSOCK__SYSCALL(idx, fn_t) args;                                  \
+    }
 
 #define FD(fd) ((xsock_native)(fd))
 
-int xsock__px_socket(int domain, int type, int protocol)
-{
-    PX_CALL(PX_SOCKET, socket_fn, int, "socket", r_ < 0 ? XSOCK_INVALID_NATIVE : FD(r_), r_ < 0,
-            (domain, type, protocol));
-}
-
-int xsock__px_connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-    PX_CALL_ONCE(PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0, (fd, sa, len));
-}
-
-int xsock__px_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
-{
-    PX_CALL_ONCE(PX_POLL, poll_fn, int, "poll", n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
-            (fds, n, timeout_ms));
-}
-
-int xsock__px_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
-{
-    PX_CALL(PX_GETSOCKOPT, getsockopt_fn, int, "getsockopt", FD(fd), r_ < 0,
-            (fd, level, name, val, len));
-}
-
-int xsock__px_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
-{
-    PX_CALL(PX_SETSOCKOPT, setsockopt_fn, int, "setsockopt", FD(fd), r_ < 0,
-            (fd, level, name, val, len));
-}
-
-int xsock__px_bind(int fd, const struct sockaddr *sa, socklen_t len)
-{
-    PX_CALL(PX_BIND, bind_fn, int, "bind", FD(fd), r_ < 0, (fd, sa, len));
-}
-
-int xsock__px_listen(int fd, int backlog)
-{
-    PX_CALL(PX_LISTEN, listen_fn, int, "listen", FD(fd), r_ < 0, (fd, backlog));
-}
-
-int xsock__px_accept(int fd, struct sockaddr *sa, socklen_t *len)
-{
-    /* a call that makes a socket reports it as the handle (the listener
-       when it fails), as socket() does */
-    PX_CALL(PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, r_ < 0 ? FD(fd) : FD(r_), r_ < 0,
-            (fd, sa, len));
-}
-
-ssize_t xsock__px_send(int fd, const void *buf, size_t len, int flags)
-{
-    PX_CALL(PX_SEND, send_fn, ssize_t, "send", FD(fd), r_ < 0, (fd, buf, len, flags));
-}
-
-ssize_t xsock__px_recv(int fd, void *buf, size_t len, int flags)
-{
-    PX_CALL(PX_RECV, recv_fn, ssize_t, "recv", FD(fd), r_ < 0, (fd, buf, len, flags));
-}
-
-int xsock__px_shutdown(int fd, int how)
-{
-    PX_CALL(PX_SHUTDOWN, shutdown_fn, int, "shutdown", FD(fd), r_ < 0, (fd, how));
-}
-
-int xsock__px_close(int fd)
-{
-    PX_CALL_ONCE(PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (fd));
-}
-
-int xsock__px_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
-{
-    PX_CALL(PX_GETSOCKNAME, getname_fn, int, "getsockname", FD(fd), r_ < 0, (fd, sa, len));
-}
-
-int xsock__px_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
-{
-    PX_CALL(PX_GETPEERNAME, getname_fn, int, "getpeername", FD(fd), r_ < 0, (fd, sa, len));
-}
-
-int xsock__px_fcntl(int fd, int cmd, int arg)
-{
-    PX_CALL(PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0, (fd, cmd, arg));
-}
-
-int xsock__px_ioctl_int(int fd, unsigned long req, int *arg)
-{
-    PX_CALL(PX_IOCTL, ioctl_fn, int, "ioctl", FD(fd), r_ < 0, (fd, req, arg));
-}
+PX_CALL(xsock__px_socket, PX_SOCKET, socket_fn, int, "socket",
+        r_ < 0 ? XSOCK_INVALID_NATIVE : FD(r_), r_ < 0, (int domain, int type, int protocol),
+        (domain, type, protocol))
+PX_CALL_ONCE(xsock__px_connect, PX_CONNECT, connect_fn, int, "connect", FD(fd), r_ < 0,
+             (int fd, const struct sockaddr *sa, socklen_t len), (fd, sa, len))
+PX_CALL_ONCE(xsock__px_poll, PX_POLL, poll_fn, int, "poll",
+             n == 1 ? FD(fds[0].fd) : XSOCK_INVALID_NATIVE, r_ < 0,
+             (struct pollfd * fds, nfds_t n, int timeout_ms), (fds, n, timeout_ms))
+PX_CALL(xsock__px_getsockopt, PX_GETSOCKOPT, getsockopt_fn, int, "getsockopt", FD(fd), r_ < 0,
+        (int fd, int level, int name, void *val, socklen_t *len), (fd, level, name, val, len))
+PX_CALL(xsock__px_setsockopt, PX_SETSOCKOPT, setsockopt_fn, int, "setsockopt", FD(fd), r_ < 0,
+        (int fd, int level, int name, const void *val, socklen_t len), (fd, level, name, val, len))
+PX_CALL(xsock__px_bind, PX_BIND, bind_fn, int, "bind", FD(fd), r_ < 0,
+        (int fd, const struct sockaddr *sa, socklen_t len), (fd, sa, len))
+PX_CALL(xsock__px_listen, PX_LISTEN, listen_fn, int, "listen", FD(fd), r_ < 0,
+        (int fd, int backlog), (fd, backlog))
+/* a call that makes a socket reports it as the handle (the listener when
+   it fails), as socket() does */
+PX_CALL(xsock__px_accept, PX_ACCEPT, accept_fn, int, PX_ACCEPT_NAME, r_ < 0 ? FD(fd) : FD(r_),
+        r_ < 0, (int fd, struct sockaddr *sa, socklen_t *len), (fd, sa, len))
+PX_CALL(xsock__px_send, PX_SEND, send_fn, ssize_t, "send", FD(fd), r_ < 0,
+        (int fd, const void *buf, size_t len, int flags), (fd, buf, len, flags))
+PX_CALL(xsock__px_recv, PX_RECV, recv_fn, ssize_t, "recv", FD(fd), r_ < 0,
+        (int fd, void *buf, size_t len, int flags), (fd, buf, len, flags))
+PX_CALL(xsock__px_shutdown, PX_SHUTDOWN, shutdown_fn, int, "shutdown", FD(fd), r_ < 0,
+        (int fd, int how), (fd, how))
+PX_CALL_ONCE(xsock__px_close, PX_CLOSE, close_fn, int, "close", FD(fd), r_ < 0, (int fd), (fd))
+PX_CALL(xsock__px_getsockname, PX_GETSOCKNAME, getname_fn, int, "getsockname", FD(fd), r_ < 0,
+        (int fd, struct sockaddr *sa, socklen_t *len), (fd, sa, len))
+PX_CALL(xsock__px_getpeername, PX_GETPEERNAME, getname_fn, int, "getpeername", FD(fd), r_ < 0,
+        (int fd, struct sockaddr *sa, socklen_t *len), (fd, sa, len))
+PX_CALL(xsock__px_fcntl, PX_FCNTL, fcntl_fn, int, "fcntl", FD(fd), r_ < 0,
+        (int fd, int cmd, int arg), (fd, cmd, arg))
+PX_CALL(xsock__px_ioctl_int, PX_IOCTL, ioctl_fn, int, "ioctl", FD(fd), r_ < 0,
+        (int fd, unsigned long req, int *arg), (fd, req, arg))
 
 /* getaddrinfo reports through its result, not errno; an interrupted one
    (EAI_SYSTEM with EINTR) is asked again. */

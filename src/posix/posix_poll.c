@@ -29,8 +29,18 @@ static short from_native(short rev)
     return x;
 }
 
+/* The core's usual wait (a connect, a transfer, an accept): one socket. */
+static XSOCK__NOINLINE int poll_one(xsock_os_pollent *e, int timeout_ms)
+{
+    struct pollfd fd = {(int)e->handle, to_native(e->events), 0};
+    int r = xsock__px_poll(&fd, 1, timeout_ms);
+    if (r > 0) e->revents = from_native(fd.revents);
+    return r >= 0 ? r : xsock__px_fail();
+}
+
 int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms)
 {
+    if (n == 1) return poll_one(ents, timeout_ms);
     struct pollfd stack[STACK_FDS], *fds = stack;
     if (n > STACK_FDS && !(fds = malloc(n * sizeof *fds))) return XSOCK_ENOMEM;
     for (size_t i = 0; i < n; i++) {
@@ -38,9 +48,7 @@ int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms)
         fds[i].events = to_native(ents[i].events);
         fds[i].revents = 0;
     }
-    uint64_t t0 = xsock_os_monotonic_ns();
     int r = xsock__px_poll(fds, (nfds_t)n, timeout_ms);
-    xsock__note_wait(t0);
     int rc = r >= 0 ? r : xsock__px_fail();
     for (size_t i = 0; r > 0 && i < n; i++) ents[i].revents = from_native(fds[i].revents);
     if (fds != stack) free(fds);

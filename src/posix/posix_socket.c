@@ -75,6 +75,7 @@ int xsock_os_connect(xsock_native h, const xsock__addr *to)
     struct sockaddr_storage ss;
     socklen_t len = xsock__bsd_to_sockaddr(to, &ss);
     if (xsock__px_connect(FD(h), (struct sockaddr *)&ss, len) == 0) return XSOCK_OK;
+    if (errno == EINPROGRESS) return XSOCK__EINPROGRESS; /* the usual answer: no error to record */
     int rc = xsock__px_fail();
     /* POSIX: an interrupted connect goes on asynchronously */
     return rc == XSOCK__EINTR ? XSOCK__EINPROGRESS : rc;

@@ -158,10 +158,7 @@ static int poll_wsapoll(xsock_os_pollent *ents, size_t n, int timeout_ms)
 
 int xsock_os_poll(xsock_os_pollent *ents, size_t n, int timeout_ms)
 {
-    uint64_t t0 = xsock_os_monotonic_ns();
     int connect = 0;
     for (size_t i = 0; i < n && !connect; i++) connect = (ents[i].events & XSOCK_OS_WAIT_CONNECT) != 0;
-    int rc = connect ? poll_select(ents, n, timeout_ms) : poll_wsapoll(ents, n, timeout_ms);
-    xsock__note_wait(t0);
-    return rc;
+    return connect ? poll_select(ents, n, timeout_ms) : poll_wsapoll(ents, n, timeout_ms);
 }
