@@ -693,14 +693,32 @@ static uint16_t g_accept_port;
 
 /* Keeps at most 64 connections queued ahead of the acceptor: a full accept
    queue drops SYNs, and a retransmitted SYN would cost a second.  The
-   clients share one core and the acceptor has the other (pin_to_cpu): left
-   to the scheduler, a waiting client took the acceptor's core and a run
-   was either ~17k/s or ~50k/s; one client alone stays near 17k/s. */
+   clients and the acceptor share one core (scripts/bench.sh pins the whole
+   process to core 0 and the threads inherit it), so a run is bound by the
+   CPU of a connection, both ends, and the acceptor never waits (2.0-2.1
+   calls per accept).  With the acceptor on a core of its own a run was a
+   relay of cross-core wake-ups with both cores partly idle (perf: 40% and
+   12% halted) and its rate wandered between 25k/s and 35k/s.
+
+   The clients connect from 64 source addresses in turn (127.0.0.2 to
+   127.0.0.65, bind with IP_BIND_ADDRESS_NO_PORT, the port still chosen by
+   connect): a client closes first, so each connection leaves a TIME_WAIT
+   on the client's side, and ~22,000 of them towards the one listening
+   address and port fill the ephemeral range (28,232 ports, connect takes
+   the even half first) within a run.  connect() then spent its time in the
+   kernel's port search (__inet_hash_connect, __inet_check_established,
+   tcp_twsk_unique: 20% of all samples, perf record -a) and a run made
+   ~17k/s; unless the machine's TIME_WAIT table was full from earlier runs
+   (tcp_max_tw_buckets, TCPTimeWaitOverflow in /proc/net/netstat), when no
+   TIME_WAIT was kept and the same run made ~35k/s: the bimodal rate of (d).
+   (a) spreads its 4-tuples over 64 server ports for the same reason. */
+#define POOL_SOURCES 64
 static void *pool_client(void *arg)
 {
-    (void)arg;
-    struct sockaddr_in sa;
+    unsigned k = (unsigned)(intptr_t)arg;
+    struct sockaddr_in sa, src;
     loopback(&sa, g_accept_port);
+    loopback(&src, 0);
     while (!atomic_load(&g_pool_stop)) {
         if (atomic_load(&g_pool_connected) - atomic_load(&g_accepted) >= 64) {
             sched_yield();
@@ -708,19 +726,16 @@ static void *pool_client(void *arg)
         }
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) continue;
+#if defined(IP_BIND_ADDRESS_NO_PORT)
+        int one = 1;
+        src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + (k++ % POOL_SOURCES));
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        bind(fd, (struct sockaddr *)&src, sizeof src);
+#endif
         if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) atomic_fetch_add(&g_pool_connected, 1);
         close(fd);
     }
     return NULL;
-}
-
-/* Linux only; elsewhere the scheduler places the threads. */
-static void pin_to_cpu(pthread_t t, int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(t, sizeof set, &set);
 }
 
 static void run_accept(const char *impl, long n)
@@ -743,11 +758,7 @@ static void run_accept(const char *impl, long n)
         g_accept_port = (uint16_t)xsock_local_port(listener);
     }
     pthread_t pool[POOL_THREADS];
-    for (int i = 0; i < POOL_THREADS; i++) pthread_create(&pool[i], NULL, pool_client, NULL);
-    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-        pin_to_cpu(pthread_self(), 0);
-        for (int i = 0; i < POOL_THREADS; i++) pin_to_cpu(pool[i], 1);
-    }
+    for (int i = 0; i < POOL_THREADS; i++) pthread_create(&pool[i], NULL, pool_client, (void *)(intptr_t)(i * (POOL_SOURCES / POOL_THREADS)));
     long warm = warm_up_count(n / 10 + 1);
     uint64_t c0 = 0;
     guard_mark a = {0};

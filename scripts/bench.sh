@@ -169,11 +169,9 @@ say "(c) echo 64 B x $N_ECHO, 64 KiB x $N_ECHO_BIG"
 rounds "$server_pid" echo "$N_ECHO" 64 raw xsock
 rounds "$server_pid" echo "$N_ECHO_BIG" 65536 raw xsock
 say "(d) accept x $N_ACCEPT"
-# the connecting client is a thread of the measured process, which pins
-# the acceptor to core 0 and that thread to core 1 itself
-RUNNER=("$BIN")
+# the connecting clients are threads of the measured process: all of it on
+# the client's core (bench/xsock_bench.c, pool_client, says why)
 rounds "" accept "$N_ACCEPT" "" raw xsock
-RUNNER=("${CLIENT_PIN[@]}" "$BIN")
 say "(e) connect + close at 0 / 1k / 10k / 15k live, x $N_LIVE"
 for live in 0 1000 10000 15000; do rounds "$server_pid" live "$N_LIVE" "$live" raw xsock; done
 for proxy in dante microsocks; do
