@@ -492,37 +492,55 @@ static void peers_init(const char *impl)
 
 /* ---- (a) and (e): connect + close ---------------------------------------- */
 
-/* One timed connect + close to port index i; 0 on success. */
-static int connect_close_once(const char *impl, int i)
+/* One timed connect + close to port index i; 0 on success.  The client is
+   chosen once, before the loop (connect_close_for), so that the loop does
+   the same call through a pointer for every client and the instructions
+   per operation are the client's work. */
+typedef int (*connect_close_fn)(int i);
+
+static int raw_connect_close(int i)
 {
-    uint16_t port = g_ports[i];
-    if (!strcmp(impl, "raw")) {
-        raw_socket fd = raw_timed_connect(port, CONNECT_TIMEOUT_MS);
-        if (fd == RAW_INVALID) return -1;
-        raw_close(fd);
-        g_raw_calls++;
-        return 0;
-    }
-    if (!strcmp(impl, "xsock")) {
-        xsock *s;
-        if (xsock_connect(&s, "127.0.0.1", port, CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
-        return xsock_close(s) == XSOCK_OK ? 0 : -1;
-    }
+    raw_socket fd = raw_timed_connect(g_ports[i], CONNECT_TIMEOUT_MS);
+    if (fd == RAW_INVALID) return -1;
+    raw_close(fd);
+    g_raw_calls++;
+    return 0;
+}
+
+static int xsock_connect_close(int i)
+{
+    xsock *s;
+    if (xsock_connect(&s, "127.0.0.1", g_ports[i], CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
+    return xsock_close(s) == XSOCK_OK ? 0 : -1;
+}
+
 #if defined(XB_HAVE_UV)
-    if (!strcmp(impl, "uv")) return uv_connect_close(port);
+static int uv_connect_close_i(int i)
+{
+    return uv_connect_close(g_ports[i]);
+}
+#endif
+
+static connect_close_fn connect_close_for(const char *impl)
+{
+    if (!strcmp(impl, "raw")) return raw_connect_close;
+    if (!strcmp(impl, "xsock")) return xsock_connect_close;
+#if defined(XB_HAVE_UV)
+    if (!strcmp(impl, "uv")) return uv_connect_close_i;
 #endif
 #if defined(XB_HAVE_APR)
-    if (!strcmp(impl, "apr")) return apr_connect_close(i);
+    if (!strcmp(impl, "apr")) return apr_connect_close;
 #endif
 #if defined(XB_HAVE_CURL)
-    if (!strcmp(impl, "curl")) return curl_connect_close(i);
+    if (!strcmp(impl, "curl")) return curl_connect_close;
 #endif
     die("unknown or unbuilt IMPL");
-    return -1;
+    return NULL;
 }
 
 static void run_connect(const char *scenario, const char *impl, long n, long live)
 {
+    connect_close_fn connect_close_once = connect_close_for(impl);
     peers_init(impl);
     /* held open through the run: raw descriptors or xsock sockets */
     raw_socket *held_fds = NULL;
@@ -559,12 +577,12 @@ static void run_connect(const char *scenario, const char *impl, long n, long liv
 #endif
     }
     for (long i = 0; i < warm_up_count(200); i++) /* warm caches and the peer's accept path */
-        if (connect_close_once(impl, i % g_port_count) != 0) die("warm-up connect failed");
+        if (connect_close_once((int)(i % g_port_count)) != 0) die("warm-up connect failed");
     g_raw_calls = 0;
     uint64_t c0 = lib_os_calls();
     guard_mark a = guard_now();
     for (long i = 0; i < n; i++)
-        if (connect_close_once(impl, (int)(i % g_port_count)) != 0) die("connect failed");
+        if (connect_close_once((int)(i % g_port_count)) != 0) die("connect failed");
     guard_mark b = guard_now();
     double calls = !strcmp(impl, "raw") ? (double)g_raw_calls : (double)(lib_os_calls() - c0);
     emit(scenario, impl, n, live, a, b, n > 0 ? calls / (double)n : 0, heap_per_socket);
@@ -644,44 +662,54 @@ static int raw_socks5_once(uint16_t proxy_port, uint16_t target_port)
     return ok ? 0 : -1;
 }
 
+static uint16_t g_socks_proxy_port;
+static xsock_dialer *g_socks_dialer;
+
+/* One dial + close to target port through the proxy; 0 on success. */
+typedef int (*socks_once_fn)(uint16_t target);
+
+static int raw_socks_once(uint16_t target)
+{
+    return raw_socks5_once(g_socks_proxy_port, target);
+}
+
+static int xsock_socks_once(uint16_t target)
+{
+    xsock *s;
+    if (xsock_dial(g_socks_dialer, &s, "127.0.0.1", target) != XSOCK_OK) return -1;
+    return xsock_close(s) == XSOCK_OK ? 0 : -1;
+}
+
 static void run_socks(const char *impl, long n)
 {
     const char *p = getenv("XB_SOCKS_PORT");
     if (!p) die("socks: XB_SOCKS_PORT");
-    uint16_t proxy_port = (uint16_t)atoi(p);
+    g_socks_proxy_port = (uint16_t)atoi(p);
     const char *label = getenv("XB_SOCKS_LABEL") ? getenv("XB_SOCKS_LABEL") : "socks5";
-    xsock_dialer *d = NULL;
     char url[64];
-    snprintf(url, sizeof url, "socks5://127.0.0.1:%u", (unsigned)proxy_port);
+    snprintf(url, sizeof url, "socks5://127.0.0.1:%u", (unsigned)g_socks_proxy_port);
+    socks_once_fn once = raw_socks_once;
     if (!strcmp(impl, "xsock")) {
-        d = xsock_dialer_new();
-        if (!d || xsock_dialer_set_proxy(d, url) || xsock_dialer_set_timeout(d, CONNECT_TIMEOUT_MS))
+        g_socks_dialer = xsock_dialer_new();
+        if (!g_socks_dialer || xsock_dialer_set_proxy(g_socks_dialer, url) ||
+            xsock_dialer_set_timeout(g_socks_dialer, CONNECT_TIMEOUT_MS))
             die("socks: dialer");
+        once = xsock_socks_once;
     } else if (strcmp(impl, "raw") != 0) {
         die("socks: IMPL is raw or xsock");
     }
     long warm = warm_up_count(n / 10 + 1);
-    uint64_t c0 = 0;
-    guard_mark a = {0};
-    for (long i = -warm; i < n; i++) {
-        if (i == 0) {
-            g_raw_calls = 0;
-            c0 = lib_os_calls();
-            a = guard_now();
-        }
-        uint16_t target = g_ports[(i + warm) % g_port_count];
-        if (d) {
-            xsock *s;
-            if (xsock_dial(d, &s, "127.0.0.1", target) != XSOCK_OK) die("socks: xsock_dial");
-            xsock_close(s);
-        } else if (raw_socks5_once(proxy_port, target) != 0) {
-            die("socks: raw");
-        }
-    }
+    for (long i = 0; i < warm; i++)
+        if (once(g_ports[i % g_port_count]) != 0) die("socks: warm-up dial failed");
+    g_raw_calls = 0;
+    uint64_t c0 = lib_os_calls();
+    guard_mark a = guard_now();
+    for (long i = 0; i < n; i++)
+        if (once(g_ports[i % g_port_count]) != 0) die("socks: dial failed");
     guard_mark b = guard_now();
-    double calls = d ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
+    double calls = g_socks_dialer ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
     emit(label, impl, n, 0, a, b, n > 0 ? calls / (double)n : 0, 0);
-    xsock_dialer_free(d);
+    xsock_dialer_free(g_socks_dialer);
 }
 
 /* ---- (d): accept rate ------------------------------------------------------ */
@@ -738,74 +766,82 @@ static void *pool_client(void *arg)
     return NULL;
 }
 
+static raw_socket g_accept_lfd = RAW_INVALID;
+static xsock *g_accept_listener;
+
+/* One accept + close; 0 on success. */
+typedef int (*accept_once_fn)(void);
+
+static int raw_accept_close(void)
+{
+    int fd;
+    for (;;) {
+        g_raw_calls++;
+        fd = accept4(g_accept_lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0 || errno != EAGAIN) break;
+        raw_wait(g_accept_lfd, 1, CONNECT_TIMEOUT_MS);
+    }
+    if (fd < 0) return -1;
+    close(fd);
+    g_raw_calls++;
+    return 0;
+}
+
+static int xsock_accept_close(void)
+{
+    xsock *c;
+    if (xsock_accept(g_accept_listener, &c, CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
+    return xsock_close(c) == XSOCK_OK ? 0 : -1;
+}
+
 static void run_accept(const char *impl, long n)
 {
-    int raw = !strcmp(impl, "raw");
-    if (!raw && strcmp(impl, "xsock") != 0) die("accept: IMPL is raw or xsock");
-    xsock *listener = NULL;
-    raw_socket lfd = RAW_INVALID;
-    if (raw) {
+    accept_once_fn once;
+    if (!strcmp(impl, "raw")) {
         struct sockaddr_in sa;
         loopback(&sa, 0);
         socklen_t len = sizeof sa;
-        lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 1024) ||
-            getsockname(lfd, (struct sockaddr *)&sa, &len))
+        g_accept_lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (g_accept_lfd < 0 || bind(g_accept_lfd, (struct sockaddr *)&sa, sizeof sa) ||
+            listen(g_accept_lfd, 1024) || getsockname(g_accept_lfd, (struct sockaddr *)&sa, &len))
             die("accept: raw listen");
         g_accept_port = ntohs(sa.sin_port);
+        once = raw_accept_close;
+    } else if (!strcmp(impl, "xsock")) {
+        if (xsock_listen(&g_accept_listener, "127.0.0.1", 0, 1024) != XSOCK_OK) die("accept: xsock_listen");
+        g_accept_port = (uint16_t)xsock_local_port(g_accept_listener);
+        once = xsock_accept_close;
     } else {
-        if (xsock_listen(&listener, "127.0.0.1", 0, 1024) != XSOCK_OK) die("accept: xsock_listen");
-        g_accept_port = (uint16_t)xsock_local_port(listener);
+        die("accept: IMPL is raw or xsock");
+        return;
     }
     pthread_t pool[POOL_THREADS];
-    for (int i = 0; i < POOL_THREADS; i++) pthread_create(&pool[i], NULL, pool_client, (void *)(intptr_t)(i * (POOL_SOURCES / POOL_THREADS)));
+    for (int i = 0; i < POOL_THREADS; i++)
+        pthread_create(&pool[i], NULL, pool_client, (void *)(intptr_t)(i * (POOL_SOURCES / POOL_THREADS)));
     long warm = warm_up_count(n / 10 + 1);
-    uint64_t c0 = 0;
-    guard_mark a = {0};
-    for (long i = -warm; i < n; i++) {
-        if (i == 0) {
-            g_raw_calls = 0;
-            c0 = lib_os_calls();
-            a = guard_now();
-        }
-        if (raw) {
-            int fd;
-            for (;;) {
-                g_raw_calls++;
-                fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-                if (fd >= 0 || errno != EAGAIN) break;
-                raw_wait(lfd, 1, CONNECT_TIMEOUT_MS);
-            }
-            if (fd < 0) die("accept: accept4");
-            close(fd);
-            g_raw_calls++;
-        } else {
-            xsock *c;
-            if (xsock_accept(listener, &c, CONNECT_TIMEOUT_MS) != XSOCK_OK) die("accept: xsock_accept");
-            xsock_close(c);
-        }
+    for (long i = 0; i < warm; i++) {
+        if (once() != 0) die("accept: warm-up accept failed");
+        atomic_fetch_add(&g_accepted, 1);
+    }
+    g_raw_calls = 0;
+    uint64_t c0 = lib_os_calls();
+    guard_mark a = guard_now();
+    for (long i = 0; i < n; i++) {
+        if (once() != 0) die("accept: accept failed");
         atomic_fetch_add(&g_accepted, 1);
     }
     guard_mark b = guard_now();
-    double calls = raw ? (double)g_raw_calls : (double)(lib_os_calls() - c0);
+    double calls = g_accept_listener ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
     emit("accept", impl, n, 0, a, b, n > 0 ? calls / (double)n : 0, 0);
+    /* the throttle keeps the queue far below the backlog (1024), so no
+       client is blocked in connect: they stop, and closing the listener
+       resets what is still queued (no accepts after the count) */
     atomic_store(&g_pool_stop, 1);
-    /* the pool may be blocked in connect on a full queue: drain it */
-    for (int spins = 0; spins < 100; spins++) {
-        if (raw) {
-            int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-            if (fd >= 0) close(fd);
-        } else {
-            xsock *c;
-            if (xsock_accept(listener, &c, 0) == XSOCK_OK) xsock_close(c);
-        }
-        usleep(1000);
-    }
     for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
-    if (raw)
-        close(lfd);
+    if (g_accept_listener)
+        xsock_close(g_accept_listener);
     else
-        xsock_close(listener);
+        close(g_accept_lfd);
 }
 
 /* ---- the server process --------------------------------------------------- */
