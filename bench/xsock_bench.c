@@ -741,14 +741,20 @@ static uint16_t g_accept_port;
    TIME_WAIT was kept and the same run made ~35k/s: the bimodal rate of (d).
    (a) spreads its 4-tuples over 64 server ports for the same reason. */
 #define POOL_SOURCES 64
+/* Counted runs (XB_COUNTING): each client makes its share of the N
+   connections at once, queued all (backlog 4096), and the acceptor starts
+   once they are all made, so that it never waits and its count is N
+   accepts, not N accepts and as many waits as the threads' timing gives. */
+static long g_pool_share = -1;
 static void *pool_client(void *arg)
 {
     unsigned k = (unsigned)(intptr_t)arg;
+    long made = 0;
     struct sockaddr_in sa, src;
     loopback(&sa, g_accept_port);
     loopback(&src, 0);
-    while (!atomic_load(&g_pool_stop)) {
-        if (atomic_load(&g_pool_connected) - atomic_load(&g_accepted) >= 64) {
+    while (!atomic_load(&g_pool_stop) && made != g_pool_share) {
+        if (g_pool_share < 0 && atomic_load(&g_pool_connected) - atomic_load(&g_accepted) >= 64) {
             sched_yield();
             continue;
         }
@@ -760,7 +766,10 @@ static void *pool_client(void *arg)
         setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
         bind(fd, (struct sockaddr *)&src, sizeof src);
 #endif
-        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) atomic_fetch_add(&g_pool_connected, 1);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            atomic_fetch_add(&g_pool_connected, 1);
+            made++;
+        }
         close(fd);
     }
     return NULL;
@@ -803,21 +812,25 @@ static void run_accept(const char *impl, long n)
         socklen_t len = sizeof sa;
         g_accept_lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (g_accept_lfd < 0 || bind(g_accept_lfd, (struct sockaddr *)&sa, sizeof sa) ||
-            listen(g_accept_lfd, 1024) || getsockname(g_accept_lfd, (struct sockaddr *)&sa, &len))
+            listen(g_accept_lfd, 4096) || getsockname(g_accept_lfd, (struct sockaddr *)&sa, &len))
             die("accept: raw listen");
         g_accept_port = ntohs(sa.sin_port);
         once = raw_accept_close;
     } else if (!strcmp(impl, "xsock")) {
-        if (xsock_listen(&g_accept_listener, "127.0.0.1", 0, 1024) != XSOCK_OK) die("accept: xsock_listen");
+        if (xsock_listen(&g_accept_listener, "127.0.0.1", 0, 4096) != XSOCK_OK) die("accept: xsock_listen");
         g_accept_port = (uint16_t)xsock_local_port(g_accept_listener);
         once = xsock_accept_close;
     } else {
         die("accept: IMPL is raw or xsock");
         return;
     }
+    int counting = getenv("XB_COUNTING") != NULL;
+    if (counting) g_pool_share = (n + POOL_THREADS - 1) / POOL_THREADS;
     pthread_t pool[POOL_THREADS];
     for (int i = 0; i < POOL_THREADS; i++)
         pthread_create(&pool[i], NULL, pool_client, (void *)(intptr_t)(i * (POOL_SOURCES / POOL_THREADS)));
+    if (counting)
+        for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
     long warm = warm_up_count(n / 10 + 1);
     for (long i = 0; i < warm; i++) {
         if (once() != 0) die("accept: warm-up accept failed");
@@ -833,11 +846,12 @@ static void run_accept(const char *impl, long n)
     guard_mark b = guard_now();
     double calls = g_accept_listener ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
     emit("accept", impl, n, 0, a, b, n > 0 ? calls / (double)n : 0, 0);
-    /* the throttle keeps the queue far below the backlog (1024), so no
+    /* the throttle keeps the queue far below the backlog (4096), so no
        client is blocked in connect: they stop, and closing the listener
        resets what is still queued (no accepts after the count) */
     atomic_store(&g_pool_stop, 1);
-    for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
+    if (!counting)
+        for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
     if (g_accept_listener)
         xsock_close(g_accept_listener);
     else
