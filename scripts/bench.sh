@@ -5,30 +5,33 @@
 # in one run on loopback.  Not part of the tests (CI builds bench/ but
 # never times it).
 #
-#   bash scripts/bench.sh            all scenarios, ~5 minutes on 2 cores (under 20)
+#   bash scripts/bench.sh            all scenarios, ~7-8 minutes on 2 cores (under 20)
 #   XB_ROUNDS=3 XB_SCALE=0.2 bash scripts/bench.sh    a quick look
 #
 # Scenarios (bench/xsock_bench.c does the work, one run per process):
 #   (a) connect   timed connect (1000 ms) + close over 64 server ports
 #   (b) socks5    SOCKS5 no-auth dial through dante and microsocks
 #   (c) echo      64 B and 64 KiB round trips on one connection
-#   (d) accept    a client pool against xsock_listen/xsock_accept vs accept4
+#   (d) accept    a client pool against xsock_listen/xsock_accept vs accept4,
+#                 all on one core
 #   (e) live      (a) with 0 / 1k / 10k / 15k live sockets held open
 #   (f) wine      (a) and (c) under Wine: xsock vs raw Winsock in one Wine
-# Each is run XB_ROUNDS (default 7) times per implementation, rounds
+# Each is run XB_ROUNDS (default 11) times per implementation, rounds
 # alternating between implementations (the order reversed every other
 # round).  A run during which other processes took more than
 # XB_GUARD_CORES (default 0.25) of a core is repeated (up to 3 times; the
-# last one is kept and marked disturbed).  Then, per implementation: OS
-# calls per operation (the library's os_calls; strace -f -c, N minus 0
-# operations), user instructions per operation (callgrind, N=2000 minus
-# N=0), peak RSS, library heap per live socket (mallinfo2 around 15,000
-# opens).  Writes bench/results/results.{md,json}, ratios.png.
+# last one is kept and marked disturbed).  Then, per implementation and
+# scenario: OS calls per operation (the library's os_calls and the raw
+# loop's count; strace -c, N=2000 minus N=0 operations; under Wine the
+# calls into ws2_32, WINEDEBUG=+relay), user instructions per operation
+# (callgrind, N=2000 minus N=0), peak RSS, library heap per live socket
+# (mallinfo2 around 15,000 opens).  Writes bench/results/results.{md,json},
+# ratios.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 start=$(date +%s)
-ROUNDS=${XB_ROUNDS:-7}
+ROUNDS=${XB_ROUNDS:-11}
 SCALE=${XB_SCALE:-1}
 GUARD=${XB_GUARD_CORES:-0.25}
 out=$root/bench/results
