@@ -36,7 +36,7 @@ ORDER = list(TITLES)
 groups = defaultdict(list)  # (scenario, param) -> runs in order
 for r in runs:
     groups[(r["scenario"], r["param"] if r["scenario"] == "live" else 0)].append(r)
-cost_of = {(c["scenario"], c["impl"]): c for c in costs}
+cost_of = {(c["scenario"], c.get("param", 0), c["impl"]): c for c in costs}
 
 rows = []
 for key in sorted(groups, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99, k[1])):
@@ -50,7 +50,7 @@ for key in sorted(groups, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else
         rates = [r["ops_per_s"] for r in rs]
         med = statistics.median(rates)
         paired = [a["ops_per_s"] / b["ops_per_s"] for a, b in zip(rs, raw) if b["ops_per_s"] > 0]
-        c = cost_of.get((scenario, impl), {})
+        c = cost_of.get((scenario, param, impl), {})
         rows.append({
             "scenario": scenario,
             "param": param,
@@ -68,6 +68,7 @@ for key in sorted(groups, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else
             "ratio_max": round(max(paired), 3) if paired else None,
             "os_calls_per_op": statistics.median(r["os_calls_per_op"] for r in rs),
             "strace_calls_per_op": c.get("strace_calls_per_op"),
+            "winsock_calls_per_op": c.get("winsock_calls_per_op"),
             "instructions_per_op": c.get("instructions_per_op"),
             "peak_rss_kib": max(r["peak_rss_kib"] for r in rs),
             "heap_per_socket": max(r["heap_per_socket"] for r in rs),
@@ -86,9 +87,11 @@ lines = [
     f"Machine: {m['cpu']}, {m['cores']} cores, {m['kernel']}; gcc {m['gcc']}, libuv {m['libuv']}, "
     f"APR {m['apr']}, libcurl {m['libcurl']}, {m['wine']}, dante {m['dante']}, microsocks {m['microsocks']}. "
     f"Commit {m['commit']}, {m['date']}; {m['rounds']} rounds, iterations x{m['scale']}, "
-    f"the suite took {m['seconds']} s.",
+    f"the suite took {m['seconds']} s"
+    + (f" ({m['cost_seconds']} s of it the counted runs)." if "cost_seconds" in m else "."),
     "",
-    "| scenario | client | ops/s median [min–max] | µs/op | ratio to raw [spread] | OS calls/op (own count; strace -f) "
+    "| scenario | client | ops/s median [min–max] | µs/op | ratio to raw [spread] "
+    "| OS calls/op (own count; strace -f, (d) acceptor thread; (f) ws2_32 calls) "
     "| user instr./op (callgrind) | peak RSS KiB | heap/live socket B |",
     "|---|---|---|---|---|---|---|---|---|",
 ]
@@ -96,6 +99,8 @@ for r in rows:
     calls = fmt(r["os_calls_per_op"], ".2f") if r["impl"] in ("raw", "xsock") else "—"
     if r["strace_calls_per_op"] is not None:
         calls += f"; {r['strace_calls_per_op']:.2f}"
+    if r["winsock_calls_per_op"] is not None:
+        calls += f"; {r['winsock_calls_per_op']:.2f}"
     dist = f" ({r['disturbed']} disturbed)" if r["disturbed"] else ""
     heap = fmt(r["heap_per_socket"], ".0f") if r["heap_per_socket"] else "—"
     name = f"**{r['impl']}**" if r["impl"] == "xsock" else r["impl"]

@@ -492,37 +492,55 @@ static void peers_init(const char *impl)
 
 /* ---- (a) and (e): connect + close ---------------------------------------- */
 
-/* One timed connect + close to port index i; 0 on success. */
-static int connect_close_once(const char *impl, int i)
+/* One timed connect + close to port index i; 0 on success.  The client is
+   chosen once, before the loop (connect_close_for), so that the loop does
+   the same call through a pointer for every client and the instructions
+   per operation are the client's work. */
+typedef int (*connect_close_fn)(int i);
+
+static int raw_connect_close(int i)
 {
-    uint16_t port = g_ports[i];
-    if (!strcmp(impl, "raw")) {
-        raw_socket fd = raw_timed_connect(port, CONNECT_TIMEOUT_MS);
-        if (fd == RAW_INVALID) return -1;
-        raw_close(fd);
-        g_raw_calls++;
-        return 0;
-    }
-    if (!strcmp(impl, "xsock")) {
-        xsock *s;
-        if (xsock_connect(&s, "127.0.0.1", port, CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
-        return xsock_close(s) == XSOCK_OK ? 0 : -1;
-    }
+    raw_socket fd = raw_timed_connect(g_ports[i], CONNECT_TIMEOUT_MS);
+    if (fd == RAW_INVALID) return -1;
+    raw_close(fd);
+    g_raw_calls++;
+    return 0;
+}
+
+static int xsock_connect_close(int i)
+{
+    xsock *s;
+    if (xsock_connect(&s, "127.0.0.1", g_ports[i], CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
+    return xsock_close(s) == XSOCK_OK ? 0 : -1;
+}
+
 #if defined(XB_HAVE_UV)
-    if (!strcmp(impl, "uv")) return uv_connect_close(port);
+static int uv_connect_close_i(int i)
+{
+    return uv_connect_close(g_ports[i]);
+}
+#endif
+
+static connect_close_fn connect_close_for(const char *impl)
+{
+    if (!strcmp(impl, "raw")) return raw_connect_close;
+    if (!strcmp(impl, "xsock")) return xsock_connect_close;
+#if defined(XB_HAVE_UV)
+    if (!strcmp(impl, "uv")) return uv_connect_close_i;
 #endif
 #if defined(XB_HAVE_APR)
-    if (!strcmp(impl, "apr")) return apr_connect_close(i);
+    if (!strcmp(impl, "apr")) return apr_connect_close;
 #endif
 #if defined(XB_HAVE_CURL)
-    if (!strcmp(impl, "curl")) return curl_connect_close(i);
+    if (!strcmp(impl, "curl")) return curl_connect_close;
 #endif
     die("unknown or unbuilt IMPL");
-    return -1;
+    return NULL;
 }
 
 static void run_connect(const char *scenario, const char *impl, long n, long live)
 {
+    connect_close_fn connect_close_once = connect_close_for(impl);
     peers_init(impl);
     /* held open through the run: raw descriptors or xsock sockets */
     raw_socket *held_fds = NULL;
@@ -559,12 +577,12 @@ static void run_connect(const char *scenario, const char *impl, long n, long liv
 #endif
     }
     for (long i = 0; i < warm_up_count(200); i++) /* warm caches and the peer's accept path */
-        if (connect_close_once(impl, i % g_port_count) != 0) die("warm-up connect failed");
+        if (connect_close_once((int)(i % g_port_count)) != 0) die("warm-up connect failed");
     g_raw_calls = 0;
     uint64_t c0 = lib_os_calls();
     guard_mark a = guard_now();
     for (long i = 0; i < n; i++)
-        if (connect_close_once(impl, (int)(i % g_port_count)) != 0) die("connect failed");
+        if (connect_close_once((int)(i % g_port_count)) != 0) die("connect failed");
     guard_mark b = guard_now();
     double calls = !strcmp(impl, "raw") ? (double)g_raw_calls : (double)(lib_os_calls() - c0);
     emit(scenario, impl, n, live, a, b, n > 0 ? calls / (double)n : 0, heap_per_socket);
@@ -644,44 +662,54 @@ static int raw_socks5_once(uint16_t proxy_port, uint16_t target_port)
     return ok ? 0 : -1;
 }
 
+static uint16_t g_socks_proxy_port;
+static xsock_dialer *g_socks_dialer;
+
+/* One dial + close to target port through the proxy; 0 on success. */
+typedef int (*socks_once_fn)(uint16_t target);
+
+static int raw_socks_once(uint16_t target)
+{
+    return raw_socks5_once(g_socks_proxy_port, target);
+}
+
+static int xsock_socks_once(uint16_t target)
+{
+    xsock *s;
+    if (xsock_dial(g_socks_dialer, &s, "127.0.0.1", target) != XSOCK_OK) return -1;
+    return xsock_close(s) == XSOCK_OK ? 0 : -1;
+}
+
 static void run_socks(const char *impl, long n)
 {
     const char *p = getenv("XB_SOCKS_PORT");
     if (!p) die("socks: XB_SOCKS_PORT");
-    uint16_t proxy_port = (uint16_t)atoi(p);
+    g_socks_proxy_port = (uint16_t)atoi(p);
     const char *label = getenv("XB_SOCKS_LABEL") ? getenv("XB_SOCKS_LABEL") : "socks5";
-    xsock_dialer *d = NULL;
     char url[64];
-    snprintf(url, sizeof url, "socks5://127.0.0.1:%u", (unsigned)proxy_port);
+    snprintf(url, sizeof url, "socks5://127.0.0.1:%u", (unsigned)g_socks_proxy_port);
+    socks_once_fn once = raw_socks_once;
     if (!strcmp(impl, "xsock")) {
-        d = xsock_dialer_new();
-        if (!d || xsock_dialer_set_proxy(d, url) || xsock_dialer_set_timeout(d, CONNECT_TIMEOUT_MS))
+        g_socks_dialer = xsock_dialer_new();
+        if (!g_socks_dialer || xsock_dialer_set_proxy(g_socks_dialer, url) ||
+            xsock_dialer_set_timeout(g_socks_dialer, CONNECT_TIMEOUT_MS))
             die("socks: dialer");
+        once = xsock_socks_once;
     } else if (strcmp(impl, "raw") != 0) {
         die("socks: IMPL is raw or xsock");
     }
     long warm = warm_up_count(n / 10 + 1);
-    uint64_t c0 = 0;
-    guard_mark a = {0};
-    for (long i = -warm; i < n; i++) {
-        if (i == 0) {
-            g_raw_calls = 0;
-            c0 = lib_os_calls();
-            a = guard_now();
-        }
-        uint16_t target = g_ports[(i + warm) % g_port_count];
-        if (d) {
-            xsock *s;
-            if (xsock_dial(d, &s, "127.0.0.1", target) != XSOCK_OK) die("socks: xsock_dial");
-            xsock_close(s);
-        } else if (raw_socks5_once(proxy_port, target) != 0) {
-            die("socks: raw");
-        }
-    }
+    for (long i = 0; i < warm; i++)
+        if (once(g_ports[i % g_port_count]) != 0) die("socks: warm-up dial failed");
+    g_raw_calls = 0;
+    uint64_t c0 = lib_os_calls();
+    guard_mark a = guard_now();
+    for (long i = 0; i < n; i++)
+        if (once(g_ports[i % g_port_count]) != 0) die("socks: dial failed");
     guard_mark b = guard_now();
-    double calls = d ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
+    double calls = g_socks_dialer ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
     emit(label, impl, n, 0, a, b, n > 0 ? calls / (double)n : 0, 0);
-    xsock_dialer_free(d);
+    xsock_dialer_free(g_socks_dialer);
 }
 
 /* ---- (d): accept rate ------------------------------------------------------ */
@@ -693,108 +721,141 @@ static uint16_t g_accept_port;
 
 /* Keeps at most 64 connections queued ahead of the acceptor: a full accept
    queue drops SYNs, and a retransmitted SYN would cost a second.  The
-   clients share one core and the acceptor has the other (pin_to_cpu): left
-   to the scheduler, a waiting client took the acceptor's core and a run
-   was either ~17k/s or ~50k/s; one client alone stays near 17k/s. */
+   clients and the acceptor share one core (scripts/bench.sh pins the whole
+   process to core 0 and the threads inherit it), so a run is bound by the
+   CPU of a connection, both ends, and the acceptor never waits (2.0-2.1
+   calls per accept).  With the acceptor on a core of its own a run was a
+   relay of cross-core wake-ups with both cores partly idle (perf: 40% and
+   12% halted) and its rate wandered between 25k/s and 35k/s.
+
+   The clients connect from 64 source addresses in turn (127.0.0.2 to
+   127.0.0.65, bind with IP_BIND_ADDRESS_NO_PORT, the port still chosen by
+   connect): a client closes first, so each connection leaves a TIME_WAIT
+   on the client's side, and ~22,000 of them towards the one listening
+   address and port fill the ephemeral range (28,232 ports, connect takes
+   the even half first) within a run.  connect() then spent its time in the
+   kernel's port search (__inet_hash_connect, __inet_check_established,
+   tcp_twsk_unique: 20% of all samples, perf record -a) and a run made
+   ~17k/s; unless the machine's TIME_WAIT table was full from earlier runs
+   (tcp_max_tw_buckets, TCPTimeWaitOverflow in /proc/net/netstat), when no
+   TIME_WAIT was kept and the same run made ~35k/s: the bimodal rate of (d).
+   (a) spreads its 4-tuples over 64 server ports for the same reason. */
+#define POOL_SOURCES 64
+/* Counted runs (XB_COUNTING): each client makes its share of the N
+   connections at once, queued all (backlog 4096), and the acceptor starts
+   once they are all made, so that it never waits and its count is N
+   accepts, not N accepts and as many waits as the threads' timing gives. */
+static long g_pool_share = -1;
 static void *pool_client(void *arg)
 {
-    (void)arg;
-    struct sockaddr_in sa;
+    unsigned k = (unsigned)(intptr_t)arg;
+    long made = 0;
+    struct sockaddr_in sa, src;
     loopback(&sa, g_accept_port);
-    while (!atomic_load(&g_pool_stop)) {
-        if (atomic_load(&g_pool_connected) - atomic_load(&g_accepted) >= 64) {
+    loopback(&src, 0);
+    while (!atomic_load(&g_pool_stop) && made != g_pool_share) {
+        if (g_pool_share < 0 && atomic_load(&g_pool_connected) - atomic_load(&g_accepted) >= 64) {
             sched_yield();
             continue;
         }
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) continue;
-        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) atomic_fetch_add(&g_pool_connected, 1);
+#if defined(IP_BIND_ADDRESS_NO_PORT)
+        int one = 1;
+        src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + (k++ % POOL_SOURCES));
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        bind(fd, (struct sockaddr *)&src, sizeof src);
+#endif
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            atomic_fetch_add(&g_pool_connected, 1);
+            made++;
+        }
         close(fd);
     }
     return NULL;
 }
 
-/* Linux only; elsewhere the scheduler places the threads. */
-static void pin_to_cpu(pthread_t t, int cpu)
+static raw_socket g_accept_lfd = RAW_INVALID;
+static xsock *g_accept_listener;
+
+/* One accept + close; 0 on success. */
+typedef int (*accept_once_fn)(void);
+
+static int raw_accept_close(void)
 {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(t, sizeof set, &set);
+    int fd;
+    for (;;) {
+        g_raw_calls++;
+        fd = accept4(g_accept_lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0 || errno != EAGAIN) break;
+        raw_wait(g_accept_lfd, 1, CONNECT_TIMEOUT_MS);
+    }
+    if (fd < 0) return -1;
+    close(fd);
+    g_raw_calls++;
+    return 0;
+}
+
+static int xsock_accept_close(void)
+{
+    xsock *c;
+    if (xsock_accept(g_accept_listener, &c, CONNECT_TIMEOUT_MS) != XSOCK_OK) return -1;
+    return xsock_close(c) == XSOCK_OK ? 0 : -1;
 }
 
 static void run_accept(const char *impl, long n)
 {
-    int raw = !strcmp(impl, "raw");
-    if (!raw && strcmp(impl, "xsock") != 0) die("accept: IMPL is raw or xsock");
-    xsock *listener = NULL;
-    raw_socket lfd = RAW_INVALID;
-    if (raw) {
+    accept_once_fn once;
+    if (!strcmp(impl, "raw")) {
         struct sockaddr_in sa;
         loopback(&sa, 0);
         socklen_t len = sizeof sa;
-        lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 1024) ||
-            getsockname(lfd, (struct sockaddr *)&sa, &len))
+        g_accept_lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (g_accept_lfd < 0 || bind(g_accept_lfd, (struct sockaddr *)&sa, sizeof sa) ||
+            listen(g_accept_lfd, 4096) || getsockname(g_accept_lfd, (struct sockaddr *)&sa, &len))
             die("accept: raw listen");
         g_accept_port = ntohs(sa.sin_port);
+        once = raw_accept_close;
+    } else if (!strcmp(impl, "xsock")) {
+        if (xsock_listen(&g_accept_listener, "127.0.0.1", 0, 4096) != XSOCK_OK) die("accept: xsock_listen");
+        g_accept_port = (uint16_t)xsock_local_port(g_accept_listener);
+        once = xsock_accept_close;
     } else {
-        if (xsock_listen(&listener, "127.0.0.1", 0, 1024) != XSOCK_OK) die("accept: xsock_listen");
-        g_accept_port = (uint16_t)xsock_local_port(listener);
+        die("accept: IMPL is raw or xsock");
+        return;
     }
+    int counting = getenv("XB_COUNTING") != NULL;
+    if (counting) g_pool_share = (n + POOL_THREADS - 1) / POOL_THREADS;
     pthread_t pool[POOL_THREADS];
-    for (int i = 0; i < POOL_THREADS; i++) pthread_create(&pool[i], NULL, pool_client, NULL);
-    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-        pin_to_cpu(pthread_self(), 0);
-        for (int i = 0; i < POOL_THREADS; i++) pin_to_cpu(pool[i], 1);
-    }
+    for (int i = 0; i < POOL_THREADS; i++)
+        pthread_create(&pool[i], NULL, pool_client, (void *)(intptr_t)(i * (POOL_SOURCES / POOL_THREADS)));
+    if (counting)
+        for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
     long warm = warm_up_count(n / 10 + 1);
-    uint64_t c0 = 0;
-    guard_mark a = {0};
-    for (long i = -warm; i < n; i++) {
-        if (i == 0) {
-            g_raw_calls = 0;
-            c0 = lib_os_calls();
-            a = guard_now();
-        }
-        if (raw) {
-            int fd;
-            for (;;) {
-                g_raw_calls++;
-                fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-                if (fd >= 0 || errno != EAGAIN) break;
-                raw_wait(lfd, 1, CONNECT_TIMEOUT_MS);
-            }
-            if (fd < 0) die("accept: accept4");
-            close(fd);
-            g_raw_calls++;
-        } else {
-            xsock *c;
-            if (xsock_accept(listener, &c, CONNECT_TIMEOUT_MS) != XSOCK_OK) die("accept: xsock_accept");
-            xsock_close(c);
-        }
+    for (long i = 0; i < warm; i++) {
+        if (once() != 0) die("accept: warm-up accept failed");
+        atomic_fetch_add(&g_accepted, 1);
+    }
+    g_raw_calls = 0;
+    uint64_t c0 = lib_os_calls();
+    guard_mark a = guard_now();
+    for (long i = 0; i < n; i++) {
+        if (once() != 0) die("accept: accept failed");
         atomic_fetch_add(&g_accepted, 1);
     }
     guard_mark b = guard_now();
-    double calls = raw ? (double)g_raw_calls : (double)(lib_os_calls() - c0);
+    double calls = g_accept_listener ? (double)(lib_os_calls() - c0) : (double)g_raw_calls;
     emit("accept", impl, n, 0, a, b, n > 0 ? calls / (double)n : 0, 0);
+    /* the throttle keeps the queue far below the backlog (4096), so no
+       client is blocked in connect: they stop, and closing the listener
+       resets what is still queued (no accepts after the count) */
     atomic_store(&g_pool_stop, 1);
-    /* the pool may be blocked in connect on a full queue: drain it */
-    for (int spins = 0; spins < 100; spins++) {
-        if (raw) {
-            int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-            if (fd >= 0) close(fd);
-        } else {
-            xsock *c;
-            if (xsock_accept(listener, &c, 0) == XSOCK_OK) xsock_close(c);
-        }
-        usleep(1000);
-    }
-    for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
-    if (raw)
-        close(lfd);
+    if (!counting)
+        for (int i = 0; i < POOL_THREADS; i++) pthread_join(pool[i], NULL);
+    if (g_accept_listener)
+        xsock_close(g_accept_listener);
     else
-        xsock_close(listener);
+        close(g_accept_lfd);
 }
 
 /* ---- the server process --------------------------------------------------- */

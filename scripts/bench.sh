@@ -5,30 +5,33 @@
 # in one run on loopback.  Not part of the tests (CI builds bench/ but
 # never times it).
 #
-#   bash scripts/bench.sh            all scenarios, ~5 minutes on 2 cores (under 20)
+#   bash scripts/bench.sh            all scenarios, ~7-8 minutes on 2 cores (under 20)
 #   XB_ROUNDS=3 XB_SCALE=0.2 bash scripts/bench.sh    a quick look
 #
 # Scenarios (bench/xsock_bench.c does the work, one run per process):
 #   (a) connect   timed connect (1000 ms) + close over 64 server ports
 #   (b) socks5    SOCKS5 no-auth dial through dante and microsocks
 #   (c) echo      64 B and 64 KiB round trips on one connection
-#   (d) accept    a client pool against xsock_listen/xsock_accept vs accept4
+#   (d) accept    a client pool against xsock_listen/xsock_accept vs accept4,
+#                 all on one core
 #   (e) live      (a) with 0 / 1k / 10k / 15k live sockets held open
 #   (f) wine      (a) and (c) under Wine: xsock vs raw Winsock in one Wine
-# Each is run XB_ROUNDS (default 7) times per implementation, rounds
+# Each is run XB_ROUNDS (default 11) times per implementation, rounds
 # alternating between implementations (the order reversed every other
 # round).  A run during which other processes took more than
 # XB_GUARD_CORES (default 0.25) of a core is repeated (up to 3 times; the
-# last one is kept and marked disturbed).  Then, per implementation: OS
-# calls per operation (the library's os_calls; strace -f -c, N minus 0
-# operations), user instructions per operation (callgrind, N=2000 minus
-# N=0), peak RSS, library heap per live socket (mallinfo2 around 15,000
-# opens).  Writes bench/results/results.{md,json}, ratios.png.
+# last one is kept and marked disturbed).  Then, per implementation and
+# scenario: OS calls per operation (the library's os_calls and the raw
+# loop's count; strace -c, N=2000 minus N=0 operations; under Wine the
+# calls into ws2_32, WINEDEBUG=+relay), user instructions per operation
+# (callgrind, N=2000 minus N=0), peak RSS, library heap per live socket
+# (mallinfo2 around 15,000 opens).  Writes bench/results/results.{md,json},
+# ratios.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 start=$(date +%s)
-ROUNDS=${XB_ROUNDS:-7}
+ROUNDS=${XB_ROUNDS:-11}
 SCALE=${XB_SCALE:-1}
 GUARD=${XB_GUARD_CORES:-0.25}
 out=$root/bench/results
@@ -169,11 +172,9 @@ say "(c) echo 64 B x $N_ECHO, 64 KiB x $N_ECHO_BIG"
 rounds "$server_pid" echo "$N_ECHO" 64 raw xsock
 rounds "$server_pid" echo "$N_ECHO_BIG" 65536 raw xsock
 say "(d) accept x $N_ACCEPT"
-# the connecting client is a thread of the measured process, which pins
-# the acceptor to core 0 and that thread to core 1 itself
-RUNNER=("$BIN")
+# the connecting clients are threads of the measured process: all of it on
+# the client's core (bench/xsock_bench.c, pool_client, says why)
 rounds "" accept "$N_ACCEPT" "" raw xsock
-RUNNER=("${CLIENT_PIN[@]}" "$BIN")
 say "(e) connect + close at 0 / 1k / 10k / 15k live, x $N_LIVE"
 for live in 0 1000 10000 15000; do rounds "$server_pid" live "$N_LIVE" "$live" raw xsock; done
 for proxy in dante microsocks; do
@@ -206,31 +207,88 @@ if [ -n "$WINBIN" ]; then
 fi
 
 # ---- costs per operation: strace and callgrind, N minus 0 ---------------
+# Every scenario's clients, unpinned (a count does not depend on the core).
+# (d) counts the acceptor thread only (strace without -f, callgrind's
+# thread 1): its connecting threads are plain C, the same for both clients,
+# and would add their own calls and spins to the figure.  (f) counts the
+# calls into ws2_32 under Wine (WINEDEBUG=+relay, RelayInclude ws2_32.*).
 costs=$work/costs.jsonl
 : >"$costs"
-strace_calls() { # MODE IMPL N [ARG]: syscalls of the whole process (all threads)
-  local f=$work/strace.out
-  XB_COUNTING=1 strace -f -c -o "$f" "$BIN" "$@" >/dev/null
+COST_N=2000
+strace_calls() { # FOLLOW MODE IMPL N [ARG]: syscalls of the process (FOLLOW=-f: all threads)
+  local f=$work/strace.out follow=$1
+  shift
+  # shellcheck disable=SC2086
+  XB_COUNTING=1 strace $follow -c -o "$f" "$BIN" "$@" >/dev/null
   awk '/ total$/ { print $4 }' "$f"
 }
-callgrind_ir() { # MODE IMPL N [ARG]: instructions the process ran in user space
-  local f=$work/callgrind.out
-  XB_COUNTING=1 valgrind --tool=callgrind --callgrind-out-file="$f" "$BIN" "$@" >/dev/null 2>"$work/callgrind.log"
+callgrind_ir() { # THREAD MODE IMPL N [ARG]: user instructions (THREAD=all, or 1: the main thread)
+  local f=$work/callgrind.out thread=$1 sep=no
+  shift
+  [ "$thread" = all ] || sep=yes
+  rm -f "$f" "$f"-*
+  XB_COUNTING=1 valgrind --tool=callgrind --separate-threads=$sep --callgrind-out-file="$f" "$BIN" "$@" >/dev/null 2>"$work/callgrind.log"
+  [ "$thread" = all ] || f=$f-0$thread
   awk '/^(summary|totals):/ { print $2; exit }' "$f"
 }
-cost() { # SCENARIO MODE IMPL ARG
-  local scenario=$1 mode=$2 impl=$3 arg=$4 n=2000 s0 s1 i0 i1
-  s0=$(strace_calls "$mode" "$impl" 0 $arg); s1=$(strace_calls "$mode" "$impl" $n $arg)
-  i0=$(callgrind_ir "$mode" "$impl" 0 $arg); i1=$(callgrind_ir "$mode" "$impl" $n $arg)
-  echo "{\"scenario\":\"$scenario\",\"impl\":\"$impl\",\"strace_calls_per_op\":$(awk -v a="$s0" -v b="$s1" -v n=$n 'BEGIN { printf "%.2f", (b - a) / n }'),\"instructions_per_op\":$(awk -v a="$i0" -v b="$i1" -v n=$n 'BEGIN { printf "%.0f", (b - a) / n }')}" >>"$costs"
+per_op() { awk -v a="$1" -v b="$2" -v n=$COST_N -v p="$3" 'BEGIN { printf "%." p "f", (b - a) / n }'; }
+cost() { # SCENARIO PARAM MODE IMPL [ARG]
+  local scenario=$1 param=$2 mode=$3 impl=$4 arg=${5:-} follow=-f thread=all s0 s1 i0 i1
+  if [ "$mode" = accept ]; then follow= thread=1; fi
+  s0=$(strace_calls "$follow" "$mode" "$impl" 0 $arg); s1=$(strace_calls "$follow" "$mode" "$impl" $COST_N $arg)
+  i0=$(callgrind_ir $thread "$mode" "$impl" 0 $arg); i1=$(callgrind_ir $thread "$mode" "$impl" $COST_N $arg)
+  echo "{\"scenario\":\"$scenario\",\"param\":$param,\"impl\":\"$impl\",\"strace_calls_per_op\":$(per_op "$s0" "$s1" 2),\"instructions_per_op\":$(per_op "$i0" "$i1" 0)}" >>"$costs"
 }
-say "costs per operation (strace -f -c, callgrind; N=2000 minus N=0)"
-for i in "${impls_connect[@]}"; do cost connect connect "$i" ""; done
-for i in raw xsock; do cost echo_64 echo "$i" 64; done
-if [ -n "$dante_port" ]; then
-  export XB_SOCKS_PORT=$dante_port
-  for i in raw xsock; do cost socks5_dante socks "$i" ""; done
+# the calls into ws2_32 of one run under Wine, by function, byte-order
+# helpers (htons and the like: arithmetic, no socket) left out
+winsock_calls() { # MODE IMPL N [ARG]
+  local f=$work/relay.log
+  XB_COUNTING=1 WINEDEBUG=+relay wine "$WINBIN" "$@" >/dev/null 2>"$f" </dev/null
+  grep -o 'Call ws2_32\.[A-Za-z0-9_]*' "$f" | sed 's/Call ws2_32\.//' | grep -Evx '[hn]to[nh][ls]' | sort | uniq -c
+}
+wine_cost() { # SCENARIO MODE IMPL [ARG]
+  local scenario=$1 mode=$2 impl=$3 arg=${4:-}
+  # shellcheck disable=SC2086
+  winsock_calls "$mode" "$impl" 0 $arg >"$work/relay.0"
+  # shellcheck disable=SC2086
+  winsock_calls "$mode" "$impl" $COST_N $arg >"$work/relay.n"
+  python3 - "$work/relay.0" "$work/relay.n" "$scenario" "$impl" $COST_N >>"$costs" <<'PY'
+import json, sys
+def read(p):
+    return {name: int(n) for n, name in (l.split() for l in open(p) if l.strip())}
+a, b = read(sys.argv[1]), read(sys.argv[2])
+n = int(sys.argv[5])
+by = {k: round((b.get(k, 0) - a.get(k, 0)) / n, 3) for k in sorted(set(a) | set(b)) if b.get(k, 0) != a.get(k, 0)}
+print(json.dumps({"scenario": sys.argv[3], "param": 0, "impl": sys.argv[4],
+                  "winsock_calls_per_op": round(sum(by.values()), 2), "winsock_calls": by}))
+PY
+}
+cost_start=$(date +%s)
+say "costs per operation (strace, callgrind; N=$COST_N minus N=0)"
+for i in "${impls_connect[@]}"; do cost connect 0 connect "$i"; done
+for i in raw xsock; do
+  cost echo_64 0 echo "$i" 64
+  cost echo_65536 0 echo "$i" 65536
+  cost accept 0 accept "$i"
+  cost live 10000 live "$i" 10000
+done
+for proxy in dante microsocks; do
+  port_var=${proxy}_port
+  [ -n "${!port_var}" ] || continue
+  export XB_SOCKS_PORT=${!port_var} XB_SOCKS_LABEL=socks5_$proxy
+  for i in raw xsock; do cost "socks5_$proxy" 0 socks "$i"; done
+done
+if [ -n "$WINBIN" ]; then
+  say "Winsock calls per operation under Wine (WINEDEBUG=+relay, ws2_32; N=$COST_N minus N=0)"
+  wine reg add 'HKCU\Software\Wine\Debug' /v RelayInclude /t REG_SZ /d 'ws2_32.*' /f >/dev/null 2>&1 </dev/null
+  for i in raw xsock; do
+    wine_cost wine_connect connect "$i"
+    wine_cost wine_echo_64 echo "$i" 64
+    wine_cost wine_echo_65536 echo "$i" 65536
+  done
 fi
+cost_seconds=$(( $(date +%s) - cost_start ))
+say "costs took $cost_seconds s"
 
 # ---- the machine, the versions, the report -------------------------------
 ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
@@ -245,7 +303,7 @@ cat >"$machine" <<EOF
  "libuv": "$(ver libuv1-dev)", "apr": "$(ver libapr1-dev)", "libcurl": "$(ver libcurl4-openssl-dev)",
  "wine": "$(wine --version 2>/dev/null || echo none)", "dante": "$(ver dante-server)", "microsocks": "$(ver microsocks)",
  "rounds": $ROUNDS, "scale": $SCALE, "guard_cores": $GUARD,
- "seconds": $(( $(date +%s) - start ))}
+ "seconds": $(( $(date +%s) - start )), "cost_seconds": $cost_seconds}
 EOF
 python3 bench/report.py "$results" "$costs" "$machine" "$out"
 if command -v gnuplot >/dev/null; then
