@@ -20,9 +20,10 @@ static inline int xsock__bsd_family(int family)
 /* Fill *ss from a; the length of the sockaddr it holds. */
 static inline int xsock__bsd_to_sockaddr(const xsock__addr *a, struct sockaddr_storage *ss)
 {
-    memset(ss, 0, sizeof *ss);
+    /* only the bytes the call reads: every connect builds one */
     if (a->family == XSOCK_AF_INET6) {
         struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        memset(s6, 0, sizeof *s6);
         s6->sin6_family = AF_INET6;
         s6->sin6_port = htons(a->port);
         memcpy(&s6->sin6_addr, a->ip, 16);
@@ -30,6 +31,7 @@ static inline int xsock__bsd_to_sockaddr(const xsock__addr *a, struct sockaddr_s
         return (int)sizeof *s6;
     }
     struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    memset(s4, 0, sizeof *s4);
     s4->sin_family = AF_INET;
     s4->sin_port = htons(a->port);
     memcpy(&s4->sin_addr, a->ip, 4);

@@ -6,7 +6,9 @@
 
 void xsock__deadline_start(xsock__deadline *d, int timeout_ms)
 {
-    d->end_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns() + (uint64_t)timeout_ms * XSOCK__NS_PER_MS;
+    /* no deadline: no clock reading either (a transfer without one makes none) */
+    d->start_ns = timeout_ms < 0 ? 0 : xsock_os_monotonic_ns();
+    d->end_ns = timeout_ms < 0 ? 0 : d->start_ns + (uint64_t)timeout_ms * XSOCK__NS_PER_MS;
     /* a deadline that lands exactly on 0 would read as "none" */
     if (timeout_ms >= 0 && d->end_ns == 0) d->end_ns = 1;
 }
@@ -29,11 +31,9 @@ int xsock__deadline_expired(const xsock__deadline *d)
     return d->end_ns != 0 && xsock_os_monotonic_ns() >= d->end_ns;
 }
 
-int xsock__check_timeout(int timeout_ms)
+int xsock__timeout_invalid(int timeout_ms)
 {
-    if (timeout_ms < XSOCK_INFINITE)
-        return xsock__fail_msg(XSOCK_EINVAL, "timeout %d ms (must be >= -1)", timeout_ms);
-    return XSOCK_OK;
+    return xsock__fail_msg(XSOCK_EINVAL, "timeout %d ms (must be >= -1)", timeout_ms);
 }
 
 int xsock__sleep_until(const xsock__deadline *d)

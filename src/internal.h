@@ -50,7 +50,8 @@ char *xsock__strdup(const char *s);
 #define XSOCK__MAX_ADDRS 32
 
 typedef struct xsock__deadline {
-    uint64_t end_ns; /* 0: none (infinite) */
+    uint64_t start_ns; /* the clock when the call began; 0 with no deadline (not read) */
+    uint64_t end_ns;   /* 0: none (infinite) */
 } xsock__deadline;
 
 /* timeout_ms >= -1 (checked by the caller). */
@@ -65,7 +66,11 @@ static inline int xsock__deadline_passed_at(const xsock__deadline *d, uint64_t n
 {
     return d->end_ns != 0 && now_ns >= d->end_ns;
 }
-int xsock__check_timeout(int timeout_ms); /* XSOCK_OK or XSOCK_EINVAL with detail */
+int xsock__timeout_invalid(int timeout_ms); /* XSOCK_EINVAL with detail */
+static inline int xsock__check_timeout(int timeout_ms) /* XSOCK_OK or XSOCK_EINVAL with detail */
+{
+    return XSOCK__LIKELY(timeout_ms >= XSOCK_INFINITE) ? XSOCK_OK : xsock__timeout_invalid(timeout_ms);
+}
 
 /* Sleep until the deadline (none: forever), or for `ms` (>= 0), with no
    socket; XSOCK_ENOMEM (no sleep) when the OS has no event to wait on. */
