@@ -27,10 +27,14 @@ static int limit_reached(uint_fast64_t in_use, uint_fast64_t limit)
 int xsock__reserve(void)
 {
     uint_fast64_t limit = atomic_load(&g_limit);
-    uint_fast64_t cur = atomic_load(&g_slots);
-    do {
-        if (limit && cur >= limit) return limit_reached(cur, limit);
-    } while (!atomic_compare_exchange_weak(&g_slots, &cur, cur + 1));
+    if (!limit) {
+        atomic_fetch_add(&g_slots, 1); /* no limit: nothing to compare */
+    } else {
+        uint_fast64_t cur = atomic_load(&g_slots);
+        do {
+            if (cur >= limit) return limit_reached(cur, limit);
+        } while (!atomic_compare_exchange_weak(&g_slots, &cur, cur + 1));
+    }
     xsock__stats_reserve_mark();
     return XSOCK_OK;
 }
@@ -54,14 +58,14 @@ void xsock__unreserve(void)
 static xsock *g_spare;
 static size_t g_spare_count;
 
-/* A zeroed record from the spares, or NULL; under the registry lock. */
+/* A record from the spares (its fields as the last socket left them), or
+   NULL; under the registry lock. */
 static xsock *take_spare_locked(void)
 {
     xsock *s = g_spare;
     if (s) {
         g_spare = s->next;
         g_spare_count--;
-        memset(s, 0, sizeof *s);
     }
     return s;
 }
@@ -80,39 +84,77 @@ void xsock__drop_spare_records(void)
     }
 }
 
+xsock__cold *xsock__cold_get(xsock *s)
+{
+    xsock__cold *c = atomic_load_explicit(&s->cold, memory_order_relaxed);
+    if (c) return c;
+    if (!(c = calloc(1, sizeof *c))) return NULL;
+    /* release: a report that sees the pointer sees the zeroed fields */
+    atomic_store_explicit(&s->cold, c, memory_order_release);
+    return c;
+}
+
+void xsock__cold_free(xsock__cold *c)
+{
+    free(c->via);
+    free(c->tunnel);
+    free(c);
+}
+
+/* The peer in the record itself when it has no scope (the usual case),
+   else in the cold part; XSOCK__F_* */
+static unsigned peer_flags(const xsock__addr *peer)
+{
+    if (peer->scope_id == 0 && peer->family == XSOCK_AF_INET) return XSOCK__F_PEER;
+    if (peer->scope_id == 0 && peer->family == XSOCK_AF_INET6) return XSOCK__F_PEER | XSOCK__F_PEER6;
+    return XSOCK__F_PEER_COLD;
+}
+
 int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
                  const xsock__addr *peer, xsock **out)
 {
     uint64_t created_ns = xsock_os_monotonic_ns();
+    unsigned flags = (local ? XSOCK__F_LOCAL : 0) | (peer ? peer_flags(peer) : 0);
+    /* what few sockets have, allocated before the lock */
+    xsock__cold *cold = NULL;
+    if (XSOCK__UNLIKELY(flags & (XSOCK__F_LOCAL | XSOCK__F_PEER_COLD))) {
+        if (!(cold = calloc(1, sizeof *cold))) goto no_memory;
+        if (local) cold->local = *local;
+        if (flags & XSOCK__F_PEER_COLD) cold->peer = *peer;
+    }
     /* one lock round trip: the record is taken, filled and published under
        it (filling is plain stores, no OS call); only without a spare does
        the allocation happen outside it, and a second trip follow */
     xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     xsock *s = take_spare_locked();
-    if (!s) {
+    if (XSOCK__UNLIKELY(!s)) {
         xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
-        s = calloc(1, sizeof *s);
+        s = malloc(sizeof *s);
         if (!s) {
-            xsock_os_close(h);
-            xsock__unreserve();
-            return xsock__fail_msg(XSOCK_ENOMEM, "allocating a socket record");
+            free(cold);
+            goto no_memory;
         }
         xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     }
+    /* every field, none left from a spare's last socket */
     s->handle = h;
-    atomic_init(&s->kind, (int)kind);
-    s->site = site.file_line;
-    s->site_pc = site.pc;
+    s->prev = NULL;
     s->created_ns = created_ns;
     xsock__stats_born(s, kind);
-    if (local) {
-        s->local = *local;
-        s->has_local = 1;
+    if (site.file_line) {
+        s->site = site.file_line;
+    } else {
+        s->site = site.pc;
+        flags |= XSOCK__F_SITE_PC;
     }
-    if (peer) {
-        s->peer = *peer;
-        s->has_peer = 1;
+    atomic_init(&s->cold, cold);
+    if (flags & XSOCK__F_PEER) {
+        memcpy(s->peer_ip, peer->ip, sizeof s->peer_ip);
+        s->peer_port = peer->port;
     }
+    atomic_init(&s->state, (unsigned char)kind);
+    s->flags = (uint8_t)flags;
+    s->dead_os = 0;
     s->next = g_head;
     if (g_head) g_head->prev = s;
     g_head = s;
@@ -122,12 +164,18 @@ int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const 
     xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     *out = s;
     return XSOCK_OK;
+
+no_memory:
+    xsock_os_close(h);
+    xsock__unreserve();
+    return xsock__fail_msg(XSOCK_ENOMEM, "allocating a socket record");
 }
 
 void xsock__untrack(xsock *s)
 {
-    /* the tunnel bytes are the owning thread's alone: reports never read them */
-    xsock__tunnel_free(s);
+    /* the cold part (via, tunnel bytes) is read by reports under the lock:
+       freed after it */
+    xsock__cold *cold = atomic_load_explicit(&s->cold, memory_order_relaxed);
     xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
     if (s->prev)
         s->prev->next = s->next;
@@ -136,7 +184,6 @@ void xsock__untrack(xsock *s)
     if (s->next) s->next->prev = s->prev;
     g_closed++;
     g_live--;
-    char *via = s->via; /* reports read it under the lock: freed after */
     int kept = g_spare_count < SPARE_RECORDS_MAX;
     if (kept) {
         s->next = g_spare;
@@ -145,24 +192,23 @@ void xsock__untrack(xsock *s)
     }
     xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
     xsock__unreserve();
-    free(via);
+    if (XSOCK__UNLIKELY(cold != NULL)) xsock__cold_free(cold);
     if (!kept) free(s);
 }
 
 void xsock__set_via(xsock *s, char *via)
 {
-    xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
-    free(s->via);
-    s->via = via;
-    xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
-    xsock__stats_handshake_done(s);
-}
-
-void xsock__set_kind(xsock *s, enum xsock__kind kind)
-{
-    if (kind == XSOCK__KIND_CONNECTED) xsock__stats_connected(s);
-    /* release: a report that sees the kind sees the counters it closed */
-    atomic_store_explicit(&s->kind, (int)kind, memory_order_release);
+    /* no memory for the cold part: no "via" in reports, no handshake_ns */
+    xsock__cold *c = xsock__cold_get(s);
+    char *old = via;
+    if (c) {
+        xsock_os_lock(XSOCK_OS_LOCK_REGISTRY);
+        old = c->via;
+        c->via = via;
+        xsock_os_unlock(XSOCK_OS_LOCK_REGISTRY);
+    }
+    free(old);
+    xsock__stats_handshake_done(s, c);
 }
 
 void xsock_get_stats(xsock_stats *st)
@@ -200,20 +246,23 @@ typedef struct snapshot {
 
 static void take(const xsock *s, snapshot *t)
 {
+    xsock__cold *c = xsock__cold_of(s);
+    const xsock__addr *local = xsock__local_of(s);
     t->handle = s->handle;
-    t->kind = (enum xsock__kind)atomic_load(&s->kind);
-    t->has_local = s->has_local;
-    t->has_peer = s->has_peer;
-    t->local = s->local;
-    t->peer = s->peer;
-    t->site = s->site;
-    t->site_pc = s->site_pc;
+    t->kind = xsock__kind_of(s);
+    t->has_local = local != NULL;
+    if (local) t->local = *local;
+    t->has_peer = xsock__peer_of(s, &t->peer);
+    t->site = s->flags & XSOCK__F_SITE_PC ? NULL : (const char *)s->site;
+    t->site_pc = s->flags & XSOCK__F_SITE_PC ? s->site : NULL;
     t->created_ns = s->created_ns;
-    t->via = s->via ? xsock__strdup(s->via) : NULL;
-    xsock__stats_fill(s->handle, &s->ctr, 0, &t->ctr);
+    t->via = c && c->via ? xsock__strdup(c->via) : NULL;
+    xsock__stats_fill(s, t->kind, 0, &t->ctr);
     if (t->kind == XSOCK__KIND_CONNECTING) /* still counting: see socket_stats.h */
         t->ctr.os_calls = t->ctr.waits = t->ctr.wait_ns = 0;
-    uint64_t l = atomic_load_explicit(&((xsock *)(uintptr_t)s)->ctr.listener, memory_order_relaxed);
+    uint64_t l = t->kind == XSOCK__KIND_ACCEPTED
+                     ? atomic_load_explicit(&((xsock *)(uintptr_t)s)->ctr.listener, memory_order_relaxed)
+                     : 0;
     t->listener = l ? (xsock_native)(l - 1) : XSOCK_INVALID_NATIVE;
 }
 

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
 #include "xsock.h"
@@ -112,27 +113,98 @@ enum xsock__kind {
    loads and stores on x86-64 and AArch64). */
 typedef struct xsock__counters {
     atomic_uint_fast64_t os_calls, waits, wait_ns, sent, received;
-    atomic_uint_fast64_t connect_ns, handshake_ns; /* 0: none (1 ns when measured as 0) */
-    atomic_uint_fast64_t listener;                 /* accepted: listener handle + 1; 0: none */
+    /* A socket is dialed or accepted, never both: one word holds what the
+       kind has (the kind is fixed once accepted). */
+    union {
+        atomic_uint_fast64_t connect_ns; /* not accepted: 0 none (1 ns when measured as 0) */
+        atomic_uint_fast64_t listener;   /* XSOCK__KIND_ACCEPTED: listener handle + 1; 0: none */
+    };
 } xsock__counters;
 
+/* Tunnel bytes (tunnel.c): what a proxy sent together with its reply. */
+typedef struct xsock__tunnel {
+    size_t off, len;
+    unsigned char bytes[];
+} xsock__tunnel;
+
+/* What only a few sockets have (proxied, listening, an unusual peer), in
+   one allocation made when first needed; freed with the socket's record. */
+typedef struct xsock__cold {
+    char *via; /* "target via proxy-host:port", or NULL; under XSOCK_OS_LOCK_REGISTRY */
+    atomic_uint_fast64_t handshake_ns; /* 0: none (1 ns when measured as 0) */
+    xsock__tunnel *tunnel;             /* or NULL; the owning thread's alone */
+    xsock__addr local;                 /* XSOCK__F_LOCAL */
+    xsock__addr peer;                  /* XSOCK__F_PEER_COLD */
+} xsock__cold;
+
+/* struct xsock's flags: set before the record is published, fixed after. */
+enum {
+    XSOCK__F_PEER = 1u,      /* peer_ip, peer_port hold the peer (scope 0) */
+    XSOCK__F_PEER6 = 2u,     /* ... and it is XSOCK_AF_INET6 (else XSOCK_AF_INET) */
+    XSOCK__F_PEER_COLD = 4u, /* the peer is cold->peer (a scope id, another family) */
+    XSOCK__F_LOCAL = 8u,     /* cold->local is the local address */
+    XSOCK__F_SITE_PC = 16u   /* site is the caller's code address (or NULL), not "file.c:LINE" */
+};
+
+/* struct xsock's state: the kind, and what the owning thread learns later. */
+#define XSOCK__KIND_MASK 7u
+#define XSOCK__S_WAS_BLOCKING 64u /* adopted in blocking mode */
+#define XSOCK__S_DEAD 128u        /* the OS declared the connection dead (code: dead_os) */
+
+/* One live socket: the hot part in one malloc chunk of 128 bytes (120 on
+   64-bit targets, 104 on 32-bit ones; see test_record.c). */
 struct xsock {
     xsock_native handle;
     struct xsock *prev, *next; /* registry list, under XSOCK_OS_LOCK_REGISTRY */
-    atomic_int kind;
-    int adopted_was_blocking;
-    int dead, dead_os; /* the OS declared the connection dead, and its code */
-    int has_local, has_peer;
-    xsock__addr local, peer;
-    const char *site;    /* "file.c:LINE", or NULL */
-    const void *site_pc; /* the caller's code address when site is NULL */
     uint64_t created_ns;
-    char *via; /* "target via proxy-host:port" for proxied sockets, or NULL */
-    /* Tunnel bytes that came with the proxy's reply (tunnel.c only). */
-    unsigned char *tunnel;
-    size_t tunnel_off, tunnel_len;
-    xsock__counters ctr; /* per-socket counters (socket_stats.c) */
+    xsock__counters ctr;           /* per-socket counters (socket_stats.c) */
+    const void *site;              /* "file.c:LINE", or the caller's address (XSOCK__F_SITE_PC) */
+    _Atomic(xsock__cold *) cold;   /* NULL until needed; set by the owning thread */
+    uint8_t peer_ip[16];           /* XSOCK__F_PEER: the peer, network byte order */
+    uint16_t peer_port;            /* host byte order */
+    atomic_uchar state;            /* kind | XSOCK__S_* (the owning thread writes it) */
+    uint8_t flags;                 /* XSOCK__F_* */
+    int dead_os;                   /* the OS code with XSOCK__S_DEAD */
 };
+
+static inline enum xsock__kind xsock__kind_of(const xsock *s)
+{
+    unsigned st = atomic_load_explicit(&((xsock *)(uintptr_t)s)->state, memory_order_acquire);
+    return (enum xsock__kind)(st & XSOCK__KIND_MASK);
+}
+
+/* The owning thread's view (any thread's under the registry lock). */
+static inline xsock__cold *xsock__cold_of(const xsock *s)
+{
+    return atomic_load_explicit(&((xsock *)(uintptr_t)s)->cold, memory_order_acquire);
+}
+
+/* The cold part, made now if there is none (the owning thread only); NULL
+   when out of memory. */
+xsock__cold *xsock__cold_get(xsock *s);
+
+/* The peer address if known (1), else 0. */
+static inline int xsock__peer_of(const xsock *s, xsock__addr *out)
+{
+    if (s->flags & XSOCK__F_PEER) {
+        out->family = s->flags & XSOCK__F_PEER6 ? XSOCK_AF_INET6 : XSOCK_AF_INET;
+        out->port = s->peer_port;
+        memcpy(out->ip, s->peer_ip, sizeof out->ip);
+        out->scope_id = 0;
+        return 1;
+    }
+    if (s->flags & XSOCK__F_PEER_COLD) {
+        *out = xsock__cold_of(s)->peer;
+        return 1;
+    }
+    return 0;
+}
+
+/* The local address if known without asking the OS, else NULL. */
+static inline const xsock__addr *xsock__local_of(const xsock *s)
+{
+    return s->flags & XSOCK__F_LOCAL ? &xsock__cold_of(s)->local : NULL;
+}
 
 /* Close a socket the caller is giving up on (a losing or failed attempt):
    the failure being reported stays as it is, detail and OS code. */
@@ -142,10 +214,15 @@ void xsock__discard(xsock *s);
 
 /* Hold what a proxy sent with its reply; XSOCK_ENOMEM with detail. */
 int xsock__tunnel_keep(xsock *s, const unsigned char *data, size_t len);
-size_t xsock__tunnel_held(const xsock *s);
+static inline size_t xsock__tunnel_held(const xsock *s)
+{
+    xsock__cold *c = xsock__cold_of(s);
+    return c && c->tunnel ? c->tunnel->len - c->tunnel->off : 0;
+}
 /* Move up to `len` held bytes to buf; the count (0 when none held). */
 size_t xsock__tunnel_take(xsock *s, void *buf, size_t len);
-void xsock__tunnel_free(xsock *s);
+/* Free the cold part (tunnel bytes, via): the record is unlinked. */
+void xsock__cold_free(xsock__cold *c);
 
 /* Where a constructor was called from. */
 typedef struct xsock__site {
@@ -173,6 +250,7 @@ void xsock__set_via(xsock *s, char *via);
 void xsock__untrack(xsock *s);
 /* Free the spare records (the last xsock_cleanup). */
 void xsock__drop_spare_records(void);
+/* The kind changes (socket_stats.c: CONNECTED closes the connect's counting). */
 void xsock__set_kind(xsock *s, enum xsock__kind kind);
 /* xsock_report_live without any OS call, for a process that is ending
    (the exit report in a DLL's detach); later reports stay so. */

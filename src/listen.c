@@ -86,7 +86,8 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
     if (rc != XSOCK_OK) return rc;
 
     char where[XSOCK__ADDRSTRLEN] = "?";
-    if (l->has_local) xsock__addr_format(&l->local, where, sizeof where);
+    const xsock__addr *known = xsock__local_of(l);
+    if (known) xsock__addr_format(known, where, sizeof where);
     xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     xsock_native h;

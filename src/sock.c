@@ -28,7 +28,8 @@ static int check_io(const xsock *s, const void *buf, size_t len, int timeout_ms,
 static int io_fail(const xsock *s, int code, const char *what)
 {
     char peer[XSOCK__ADDRSTRLEN] = "?";
-    if (s->has_peer) xsock__addr_format(&s->peer, peer, sizeof peer);
+    xsock__addr a;
+    if (xsock__peer_of(s, &a)) xsock__addr_format(&a, peer, sizeof peer);
     if (code == XSOCK_ETIMEDOUT || code == XSOCK_EAGAIN)
         return xsock__fail_msg(code, "%s %s", what, peer);
     return xsock__fail(code, xsock__os_error(), "%s %s", what, peer);
@@ -44,11 +45,18 @@ static ptrdiff_t os_io_result(xsock *s, ptrdiff_t n)
 {
     if (n >= 0) return n;
     if (n == XSOCK_ETIMEDOUT || n == XSOCK_ECONNABORTED) {
-        s->dead = 1;
         s->dead_os = xsock__os_error();
+        /* the owning thread is the state's one writer */
+        unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
+        atomic_store_explicit(&s->state, (unsigned char)(st | XSOCK__S_DEAD), memory_order_relaxed);
         return XSOCK_ECONNABORTED;
     }
     return n;
+}
+
+static int is_dead(const xsock *s)
+{
+    return atomic_load_explicit(&((xsock *)(uintptr_t)s)->state, memory_order_relaxed) & XSOCK__S_DEAD;
 }
 
 static int dead_result(const xsock *s)
@@ -59,7 +67,7 @@ static int dead_result(const xsock *s)
 
 static ptrdiff_t send_io(xsock *s, void *buf, size_t len)
 {
-    if (s->dead) return dead_result(s);
+    if (XSOCK__UNLIKELY(is_dead(s))) return dead_result(s);
     ptrdiff_t n = os_io_result(s, xsock_os_send(s->handle, buf, len));
     xsock__count_sent(s, n);
     return n;
@@ -73,7 +81,7 @@ static ptrdiff_t recv_io(xsock *s, void *buf, size_t len)
         xsock__count_received(s, n);
         return n;
     }
-    if (s->dead) return dead_result(s);
+    if (XSOCK__UNLIKELY(is_dead(s))) return dead_result(s);
     ptrdiff_t n = os_io_result(s, xsock_os_recv(s->handle, buf, len));
     xsock__count_received(s, n);
     return n;
@@ -219,11 +227,10 @@ static int addr_string(const xsock *s, char *buf, size_t len, int local)
     int rc = check_sock(s, local ? "local address" : "peer address");
     if (rc != XSOCK_OK) return rc;
     if (!buf || len == 0) return xsock__fail_msg(XSOCK_EINVAL, "address: no buffer");
-    if (local && s->has_local)
-        a = s->local;
-    else if (!local && s->has_peer)
-        a = s->peer;
-    else {
+    const xsock__addr *known = local ? xsock__local_of(s) : NULL;
+    if (known) {
+        a = *known;
+    } else if (local || !xsock__peer_of(s, &a)) {
         XSOCK__WINDOW_BEGIN();
         rc = local ? xsock_os_local_addr(s->handle, &a) : xsock_os_peer_addr(s->handle, &a);
         XSOCK__WINDOW_END(s);
@@ -250,7 +257,8 @@ int xsock_local_port(const xsock *s)
     xsock__addr a;
     int rc = check_sock(s, "local port");
     if (rc != XSOCK_OK) return rc;
-    if (s->has_local) return s->local.port;
+    const xsock__addr *known = xsock__local_of(s);
+    if (known) return known->port;
     XSOCK__WINDOW_BEGIN();
     rc = xsock_os_local_addr(s->handle, &a);
     XSOCK__WINDOW_END(s);
@@ -305,7 +313,11 @@ static int adopt(xsock **out, xsock_native h, xsock__site site)
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
     rc = xsock__track(h, XSOCK__KIND_ADOPTED, site, NULL, NULL, out);
-    if (rc == XSOCK_OK) (*out)->adopted_was_blocking = was_blocking;
+    if (rc == XSOCK_OK && was_blocking) /* the owning thread is the state's one writer */
+        atomic_store_explicit(&(*out)->state,
+                              (unsigned char)(atomic_load_explicit(&(*out)->state, memory_order_relaxed) |
+                                              XSOCK__S_WAS_BLOCKING),
+                              memory_order_relaxed);
     return rc;
 }
 
@@ -340,7 +352,7 @@ static xsock_native release(xsock *s, int mode)
                         mode ? "nonblocking" : "blocking");
             return XSOCK_INVALID_NATIVE;
         }
-    } else if (s->adopted_was_blocking) {
+    } else if (atomic_load_explicit(&s->state, memory_order_relaxed) & XSOCK__S_WAS_BLOCKING) {
         /* an adopted handle goes back in the mode it came in */
         xsock_os_set_blocking(h, 1);
     }

@@ -10,42 +10,22 @@
 _Thread_local uint64_t xsock__thread_waits XSOCK__TLS_HOT;
 _Thread_local uint64_t xsock__thread_wait_ns XSOCK__TLS_HOT;
 
-/* The thread's counters when it last took a slot for a new socket, and
-   when its last socket connected (the handshake starts there). */
-static _Thread_local xsock__window tl_reserved, tl_connected;
+_Thread_local xsock__window xsock__tl_reserved;
+/* When the thread's last socket connected: its handshake starts there. */
+static _Thread_local xsock__window tl_connected;
 static _Thread_local const xsock *tl_connected_sock;
 
 #define LOAD(f) atomic_load_explicit(&(f), memory_order_relaxed)
 #define STORE(f, v) atomic_store_explicit(&(f), (v), memory_order_relaxed)
-
-void xsock__stats_reserve_mark(void)
-{
-    tl_reserved = xsock__window_now();
-}
-
-/* A connecting socket keeps counting until it connects: the counters hold
-   minus the thread's marks meanwhile (reports show 0 for it), and the
-   connect adds the thread's counters then. */
-void xsock__stats_born(xsock *s, enum xsock__kind kind)
-{
-    xsock__window now = xsock__window_now();
-    if (kind == XSOCK__KIND_CONNECTING) {
-        STORE(s->ctr.os_calls, 0 - tl_reserved.calls);
-        STORE(s->ctr.waits, 0 - tl_reserved.waits);
-        STORE(s->ctr.wait_ns, 0 - tl_reserved.wait_ns);
-    } else {
-        STORE(s->ctr.os_calls, now.calls - tl_reserved.calls);
-        STORE(s->ctr.waits, now.waits - tl_reserved.waits);
-        STORE(s->ctr.wait_ns, now.wait_ns - tl_reserved.wait_ns);
-    }
-}
 
 static uint64_t at_least_1(uint64_t ns)
 {
     return ns ? ns : 1;
 }
 
-void xsock__stats_connected(xsock *s)
+/* The connect adds the thread's counters since the socket was born (its
+   counters hold minus the marks then: xsock__stats_born). */
+static void stats_connected(xsock *s)
 {
     xsock__window now = xsock__window_now();
     XSOCK__RELAXED_ADD(s->ctr.os_calls, now.calls);
@@ -56,14 +36,24 @@ void xsock__stats_connected(xsock *s)
     tl_connected_sock = s;
 }
 
-void xsock__stats_handshake_done(xsock *s)
+void xsock__set_kind(xsock *s, enum xsock__kind kind)
+{
+    if (kind == XSOCK__KIND_CONNECTED) stats_connected(s);
+    /* the owning thread is the state's one writer; release: a report that
+       sees the kind sees the counters it closed */
+    unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
+    atomic_store_explicit(&s->state, (unsigned char)((st & ~XSOCK__KIND_MASK) | (unsigned)kind),
+                          memory_order_release);
+}
+
+void xsock__stats_handshake_done(xsock *s, xsock__cold *c)
 {
     uint64_t connect_ns = LOAD(s->ctr.connect_ns);
     if (tl_connected_sock != s || !connect_ns) return;
     xsock__window_end(s, &tl_connected);
     tl_connected_sock = NULL;
     uint64_t ready = xsock_os_monotonic_ns() - s->created_ns;
-    STORE(s->ctr.handshake_ns, at_least_1(ready > connect_ns ? ready - connect_ns : 0));
+    if (c) STORE(c->handshake_ns, at_least_1(ready > connect_ns ? ready - connect_ns : 0));
 }
 
 void xsock__stats_accepted(xsock *s, const xsock *listener)
@@ -79,10 +69,11 @@ static int64_t dur(uint64_t ns)
     return ns ? (int64_t)ns : -1;
 }
 
-void xsock__stats_fill(xsock_native h, const xsock__counters *c, int ask_kernel,
+void xsock__stats_fill(const xsock *s, enum xsock__kind kind, int ask_kernel,
                        struct xsock_socket_stats *out)
 {
-    xsock__counters *m = (xsock__counters *)(uintptr_t)c; /* atomics are read through non-const */
+    xsock__counters *m = (xsock__counters *)(uintptr_t)&s->ctr; /* atomics are read through non-const */
+    xsock__cold *c = xsock__cold_of(s);
     memset(out, 0, sizeof *out);
     out->size = sizeof *out;
     out->os_calls = LOAD(m->os_calls);
@@ -90,10 +81,10 @@ void xsock__stats_fill(xsock_native h, const xsock__counters *c, int ask_kernel,
     out->bytes_received = LOAD(m->received);
     out->waits = LOAD(m->waits);
     out->wait_ns = LOAD(m->wait_ns);
-    out->connect_ns = dur(LOAD(m->connect_ns));
-    out->handshake_ns = dur(LOAD(m->handshake_ns));
+    out->connect_ns = kind == XSOCK__KIND_ACCEPTED ? -1 : dur(LOAD(m->connect_ns));
+    out->handshake_ns = c ? dur(LOAD(c->handshake_ns)) : -1;
     xsock_os_kstats k = {-1, -1, -1, -1, NULL, -1, -1, -1, -1, -1};
-    if (ask_kernel) xsock_os_socket_stats(h, &k);
+    if (ask_kernel) xsock_os_socket_stats(s->handle, &k);
     out->sndbuf = k.sndbuf;
     out->rcvbuf = k.rcvbuf;
     out->unsent = k.unsent;
@@ -118,7 +109,7 @@ int xsock_socket_stats(const xsock *s, struct xsock_socket_stats *out)
                                out->size, STATS_V1_SIZE);
     XSOCK__WINDOW_BEGIN();
     struct xsock_socket_stats full; /* the counters as they were before this call's own */
-    xsock__stats_fill(s->handle, &s->ctr, 1, &full);
+    xsock__stats_fill(s, xsock__kind_of(s), 1, &full);
     XSOCK__WINDOW_END(s);
     size_t n = out->size < sizeof full ? out->size : sizeof full;
     full.size = n;

@@ -15,7 +15,7 @@
  * - A socket being made: xsock__reserve (taken before the first OS call on
  *   the way to any socket) marks the counters; xsock__track gives the new
  *   socket what happened since; a connecting socket keeps counting until
- *   it is connected (xsock__set_kind), and a proxied one until its
+ *   it is connected (xsock__set_kind, here in socket_stats.c), and a proxied one until its
  *   handshake is done (xsock__set_via).  While a happy-eyeballs dial races
  *   several attempts on its thread, the race's calls after an attempt was
  *   made count for that attempt too.
@@ -65,18 +65,46 @@ static inline void xsock__count_received(xsock *s, ptrdiff_t n)
     if (n > 0) XSOCK__RELAXED_ADD(s->ctr.received, (uint64_t)n);
 }
 
+/* The thread's counters when it last took a slot for a new socket
+   (xsock__reserve), and when its last socket connected (the handshake
+   starts there). */
+extern _Thread_local xsock__window xsock__tl_reserved;
+
 /* account.c's hooks */
-void xsock__stats_reserve_mark(void);                      /* in xsock__reserve */
-void xsock__stats_born(xsock *s, enum xsock__kind kind);    /* in xsock__track, before publishing */
-void xsock__stats_connected(xsock *s);                     /* in xsock__set_kind(CONNECTED) */
-void xsock__stats_handshake_done(xsock *s);                /* in xsock__set_via */
+static inline void xsock__stats_reserve_mark(void) /* in xsock__reserve */
+{
+    xsock__tl_reserved = xsock__window_now();
+}
+
+/* In xsock__track, before publishing (plain stores: no one else sees the
+   record yet).  A connecting socket keeps counting until it connects: the
+   counters hold minus the thread's marks meanwhile (reports show 0 for it),
+   and the connect adds the thread's counters then. */
+static inline void xsock__stats_born(xsock *s, enum xsock__kind kind)
+{
+    xsock__window r = xsock__tl_reserved;
+    if (kind == XSOCK__KIND_CONNECTING) {
+        atomic_init(&s->ctr.os_calls, 0 - r.calls);
+        atomic_init(&s->ctr.waits, 0 - r.waits);
+        atomic_init(&s->ctr.wait_ns, 0 - r.wait_ns);
+    } else {
+        atomic_init(&s->ctr.os_calls, xsock__thread_os_calls - r.calls);
+        atomic_init(&s->ctr.waits, xsock__thread_waits - r.waits);
+        atomic_init(&s->ctr.wait_ns, xsock__thread_wait_ns - r.wait_ns);
+    }
+    atomic_init(&s->ctr.sent, 0);
+    atomic_init(&s->ctr.received, 0);
+    atomic_init(&s->ctr.connect_ns, 0);
+}
+
+void xsock__stats_handshake_done(xsock *s, xsock__cold *c); /* in xsock__set_via; c may be NULL */
 /* listen.c: an accepted socket's construction is the listener's work (the
    accept call and its waits); the new socket starts at zero and names it. */
 void xsock__stats_accepted(xsock *s, const xsock *listener);
 
 /* The counters and the kernel's figures of one socket, as the public struct
    (kernel fields -1 unless `ask_kernel`). */
-void xsock__stats_fill(xsock_native h, const xsock__counters *c, int ask_kernel,
+void xsock__stats_fill(const xsock *s, enum xsock__kind kind, int ask_kernel,
                        struct xsock_socket_stats *out);
 /* " calls=5 sent=64 ..." for a report line. */
 void xsock__stats_format(const xsock_info *info, int ask_kernel, char *buf, size_t len);
