@@ -10,7 +10,7 @@
 _Thread_local uint64_t xsock__thread_waits XSOCK__TLS_HOT;
 _Thread_local uint64_t xsock__thread_wait_ns XSOCK__TLS_HOT;
 
-_Thread_local xsock__window xsock__tl_reserved;
+_Thread_local xsock__window xsock__tl_reserved XSOCK__TLS_HOT;
 /* When the thread's last socket connected: its handshake starts there. */
 static _Thread_local xsock__window tl_connected;
 static _Thread_local const xsock *tl_connected_sock;

@@ -68,7 +68,7 @@ static inline void xsock__count_received(xsock *s, ptrdiff_t n)
 /* The thread's counters when it last took a slot for a new socket
    (xsock__reserve), and when its last socket connected (the handshake
    starts there). */
-extern _Thread_local xsock__window xsock__tl_reserved;
+extern _Thread_local xsock__window xsock__tl_reserved XSOCK__TLS_HOT;
 
 /* account.c's hooks */
 static inline void xsock__stats_reserve_mark(void) /* in xsock__reserve */
