@@ -110,10 +110,10 @@ static unsigned peer_flags(const xsock__addr *peer)
     return XSOCK__F_PEER_COLD;
 }
 
-int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
-                 const xsock__addr *peer, xsock **out)
+int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, uint64_t born_ns,
+                 const xsock__addr *local, const xsock__addr *peer, xsock **out)
 {
-    uint64_t created_ns = xsock_os_monotonic_ns();
+    uint64_t created_ns = born_ns ? born_ns : xsock_os_monotonic_ns();
     unsigned flags = (local ? XSOCK__F_LOCAL : 0) | (peer ? peer_flags(peer) : 0);
     /* what few sockets have, allocated before the lock */
     xsock__cold *cold = NULL;

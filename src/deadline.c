@@ -70,6 +70,13 @@ int xsock__poll_timed(xsock_os_pollent *ents, size_t n, int timeout_ms, uint64_t
 int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents)
 {
+    uint64_t after;
+    return xsock__wait_clocked(h, events, d, zero_timeout, revents, &after);
+}
+
+int xsock__wait_clocked(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
+                        short *revents, uint64_t *after_ns)
+{
     xsock_os_pollent e;
     uint64_t now = xsock_os_monotonic_ns();
     for (;;) {
@@ -78,6 +85,7 @@ int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero
         e.events = events;
         e.revents = 0;
         int rc = xsock__poll_timed(&e, 1, left, now, &now);
+        *after_ns = now;
         if (rc > 0) {
             if (revents) *revents = e.revents;
             return XSOCK_OK;

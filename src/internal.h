@@ -90,6 +90,9 @@ int xsock__poll_timed(xsock_os_pollent *ents, size_t n, int timeout_ms, uint64_t
    XSOCK_ETIMEDOUT (or XSOCK_EAGAIN for a zero timeout) otherwise. */
 int xsock__wait(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
                 short *revents);
+/* The same, giving back the clock reading taken when the wait ended. */
+int xsock__wait_clocked(xsock_native h, short events, const xsock__deadline *d, int zero_timeout,
+                        short *revents, uint64_t *after_ns);
 /* The wait of a call that tries an operation, waits when it would block,
    and tries again.  `*waited` starts at 0 for the call.  Once the call has
    waited, a timeout 0 has had its one try and a passed deadline ends it,
@@ -239,10 +242,11 @@ void xsock__unreserve(void);
    that would make OS calls on the way to a socket (the resolver). */
 int xsock__check_limit(void);
 /* Wrap a new OS handle (the slot is reserved) and record it, with the
-   addresses already known (NULL: unknown).  On ENOMEM the handle is closed
-   and the slot returned. */
-int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, const xsock__addr *local,
-                 const xsock__addr *peer, xsock **out);
+   addresses already known (NULL: unknown), born at `born_ns` (a clock
+   reading taken just before the handle was made; 0: read it now).  On
+   ENOMEM the handle is closed and the slot returned. */
+int xsock__track(xsock_native h, enum xsock__kind kind, xsock__site site, uint64_t born_ns,
+                 const xsock__addr *local, const xsock__addr *peer, xsock **out);
 /* Set "target via proxy" (owned by the record from now on). */
 void xsock__set_via(xsock *s, char *via);
 /* Remove from the record and free (or keep it as a spare for the next
@@ -252,6 +256,9 @@ void xsock__untrack(xsock *s);
 void xsock__drop_spare_records(void);
 /* The kind changes (socket_stats.c: CONNECTED closes the connect's counting). */
 void xsock__set_kind(xsock *s, enum xsock__kind kind);
+/* Connected, as the clock read `now_ns` (0: read it now): the connect's
+   latency and the end of its counting. */
+void xsock__set_connected(xsock *s, uint64_t now_ns);
 /* xsock_report_live without any OS call, for a process that is ending
    (the exit report in a DLL's detach); later reports stay so. */
 size_t xsock__report_live_offline(FILE *out);

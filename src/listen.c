@@ -62,7 +62,7 @@ static int listen_site(xsock **out, const char *host, uint16_t port, int backlog
     /* the port the OS chose, once, so reports and xsock_local_port need no call */
     xsock__addr bound;
     int known = xsock_os_local_addr(h, &bound) == XSOCK_OK;
-    return xsock__track(h, XSOCK__KIND_LISTENING, site, known ? &bound : NULL, NULL, out);
+    return xsock__track(h, XSOCK__KIND_LISTENING, site, 0, known ? &bound : NULL, NULL, out);
 }
 
 int xsock_listen(xsock **out, const char *host, uint16_t port, int backlog)
@@ -77,6 +77,17 @@ int xsock_listen_at(xsock **out, const char *host, uint16_t port, int backlog, c
     return listen_site(out, host, port, backlog, site);
 }
 
+/* The listener's address is written out only for the failure's detail
+   (formatting it for every accept cost more than the rest of the accept). */
+static int accept_failed(const xsock *l, int rc)
+{
+    char where[XSOCK__ADDRSTRLEN] = "?";
+    const xsock__addr *known = xsock__local_of(l);
+    if (known) xsock__addr_format(known, where, sizeof where);
+    if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "accept on %s", where);
+    return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
+}
+
 static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
 {
     if (!out) return xsock__fail_msg(XSOCK_EINVAL, "accept: NULL out");
@@ -85,9 +96,6 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
     int rc = xsock__check_timeout(timeout_ms);
     if (rc != XSOCK_OK) return rc;
 
-    char where[XSOCK__ADDRSTRLEN] = "?";
-    const xsock__addr *known = xsock__local_of(l);
-    if (known) xsock__addr_format(known, where, sizeof where);
     xsock__deadline d;
     xsock__deadline_start(&d, timeout_ms);
     xsock_native h;
@@ -110,12 +118,10 @@ static int accept_site(xsock *l, xsock **out, int timeout_ms, xsock__site site)
             (rc = xsock__wait_again(l->handle, XSOCK_POLLIN, &d, timeout_ms == 0, &waited)) == XSOCK_OK)
             continue;
         XSOCK__WINDOW_END(l);
-        if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN)
-            return xsock__fail_msg(rc, "accept on %s", where);
-        return xsock__fail(rc, xsock__os_error(), "accept on %s", where);
+        return accept_failed(l, rc);
     }
     XSOCK__WINDOW_END(l);
-    rc = xsock__track(h, XSOCK__KIND_ACCEPTED, site, NULL, &peer, out);
+    rc = xsock__track(h, XSOCK__KIND_ACCEPTED, site, 0, NULL, &peer, out);
     if (rc == XSOCK_OK) xsock__stats_accepted(*out, l);
     return rc;
 }

@@ -312,7 +312,7 @@ static int adopt(xsock **out, xsock_native h, xsock__site site)
                                (unsigned long long)h);
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
-    rc = xsock__track(h, XSOCK__KIND_ADOPTED, site, NULL, NULL, out);
+    rc = xsock__track(h, XSOCK__KIND_ADOPTED, site, 0, NULL, NULL, out);
     if (rc == XSOCK_OK && was_blocking) /* the owning thread is the state's one writer */
         atomic_store_explicit(&(*out)->state,
                               (unsigned char)(atomic_load_explicit(&(*out)->state, memory_order_relaxed) |

@@ -25,25 +25,36 @@ static uint64_t at_least_1(uint64_t ns)
 
 /* The connect adds the thread's counters since the socket was born (its
    counters hold minus the marks then: xsock__stats_born). */
-static void stats_connected(xsock *s)
+static void stats_connected(xsock *s, uint64_t now_ns)
 {
     xsock__window now = xsock__window_now();
     XSOCK__RELAXED_ADD(s->ctr.os_calls, now.calls);
     XSOCK__RELAXED_ADD(s->ctr.waits, now.waits);
     XSOCK__RELAXED_ADD(s->ctr.wait_ns, now.wait_ns);
-    STORE(s->ctr.connect_ns, at_least_1(xsock_os_monotonic_ns() - s->created_ns));
+    STORE(s->ctr.connect_ns, at_least_1((now_ns ? now_ns : xsock_os_monotonic_ns()) - s->created_ns));
     tl_connected = now;
     tl_connected_sock = s;
 }
 
-void xsock__set_kind(xsock *s, enum xsock__kind kind)
+static void set_state_kind(xsock *s, enum xsock__kind kind)
 {
-    if (kind == XSOCK__KIND_CONNECTED) stats_connected(s);
     /* the owning thread is the state's one writer; release: a report that
        sees the kind sees the counters it closed */
     unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
     atomic_store_explicit(&s->state, (unsigned char)((st & ~XSOCK__KIND_MASK) | (unsigned)kind),
                           memory_order_release);
+}
+
+void xsock__set_kind(xsock *s, enum xsock__kind kind)
+{
+    if (kind == XSOCK__KIND_CONNECTED) stats_connected(s, 0);
+    set_state_kind(s, kind);
+}
+
+void xsock__set_connected(xsock *s, uint64_t now_ns)
+{
+    stats_connected(s, now_ns);
+    set_state_kind(s, XSOCK__KIND_CONNECTED);
 }
 
 void xsock__stats_handshake_done(xsock *s, xsock__cold *c)

@@ -48,7 +48,8 @@ static int unreachable_from_local(const xsock_dialer *d, const xsock__addr *a)
 
 /* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
    failure, with nothing left open. */
-static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, xsock **out)
+static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, uint64_t born_ns,
+                         xsock **out)
 {
     xsock_native h;
     xsock *s;
@@ -59,13 +60,13 @@ static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, xsock
         xsock__unreserve();
         return rc;
     }
-    if ((rc = xsock__track(h, XSOCK__KIND_CONNECTING, ctx->site, NULL, a, &s)) != XSOCK_OK) return rc;
+    if ((rc = xsock__track(h, XSOCK__KIND_CONNECTING, ctx->site, born_ns, NULL, a, &s)) != XSOCK_OK) return rc;
     if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) {
         xsock__discard(s);
         return rc;
     }
     rc = xsock_os_connect(h, a);
-    if (rc == XSOCK_OK) xsock__set_kind(s, XSOCK__KIND_CONNECTED);
+    if (rc == XSOCK_OK) xsock__set_connected(s, 0);
     if (rc == XSOCK_OK || rc == XSOCK__EINPROGRESS) {
         *out = s;
         return rc;
@@ -131,7 +132,7 @@ static int start_next(dial_state *st, uint64_t give_up_ns)
     const xsock__addr *a = &st->addrs[st->next++];
     if (unreachable_from_local(st->ctx->opts, a)) return XSOCK_OK;
     xsock *s = NULL;
-    int rc = attempt_start(st->ctx, a, &s);
+    int rc = attempt_start(st->ctx, a, 0, &s);
     if (rc == XSOCK_OK) {
         st->winner = s;
     } else if (rc == XSOCK__EINPROGRESS) {
@@ -159,7 +160,7 @@ static int retry_abandoned(dial_state *st, size_t i, int res)
     xsock__discard(t.s);
     st->p[i] = st->p[--st->np];
     xsock *s = NULL;
-    int rc = attempt_start(st->ctx, t.addr, &s);
+    int rc = attempt_start(st->ctx, t.addr, 0, &s);
     if (rc == XSOCK_OK) {
         st->winner = s;
     } else if (rc == XSOCK__EINPROGRESS) {
@@ -180,7 +181,7 @@ static void reap(dial_state *st, int ready)
         int res = xsock_os_connect_result(st->p[i].s->handle);
         if (res == XSOCK_OK) {
             st->winner = st->p[i].s;
-            xsock__set_kind(st->winner, XSOCK__KIND_CONNECTED);
+            xsock__set_connected(st->winner, 0);
             st->p[i] = st->p[--st->np];
         } else if (!retry_abandoned(st, i, res)) {
             xsock__outcome_note(&st->o, st->p[i].addr, res, xsock__os_error());
@@ -256,47 +257,60 @@ static int one_failed(const xsock__addr *a, int err, int os_error, const char *h
     return xsock__outcome_report(&o, host, port);
 }
 
+/* The wait of a pending attempt and its result: XSOCK_OK (connected, at
+   *now_ns), the attempt's failure (*os_error its code), the wait's own end
+   (the timeout 0 spent: XSOCK_EAGAIN; the deadline: XSOCK_ETIMEDOUT, os 0),
+   or XSOCK__EINPROGRESS when the OS gave up on its own while the deadline
+   has time (no result yet).  A failed poll is recorded and *poll_failed set. */
+static int wait_one(const xsock__dial_ctx *ctx, xsock *s, uint64_t *now_ns, int *os_error,
+                    int *poll_failed)
+{
+    int rc = xsock__wait_clocked(s->handle, XSOCK_OS_WAIT_CONNECT, &ctx->deadline,
+                                 ctx->zero_timeout, NULL, now_ns);
+    *os_error = 0;
+    *poll_failed = 0;
+    if (rc == XSOCK_EAGAIN || rc == XSOCK_ETIMEDOUT) return rc;
+    if (rc != XSOCK_OK) {
+        *poll_failed = 1;
+        return xsock__fail(rc, xsock__os_error(), "poll of 1 connecting sockets");
+    }
+    rc = xsock_os_connect_result(s->handle);
+    if (rc != XSOCK_OK) *os_error = xsock__os_error();
+    if (rc == XSOCK_ETIMEDOUT && !xsock__deadline_passed_at(&ctx->deadline, *now_ns))
+        return XSOCK__EINPROGRESS;
+    return rc;
+}
+
 /* A single address (a literal, or a name with one) needs no race: one
-   attempt with the whole deadline, waited on alone, the OS's own giving up
-   retried while time is left (retry_abandoned's rule).  The results are
-   those of a race of one. */
+   attempt with the whole deadline, waited on alone, made again on a new
+   socket when the OS gives up while time is left (retry_abandoned's rule).
+   The results are those of a race of one.  The first socket is born at
+   the dial's start reading, and connected at the wait's last one. */
 static int dial_one(const xsock__dial_ctx *ctx, const xsock__addr *a, const char *host,
                     uint16_t port, xsock **out)
 {
     if (unreachable_from_local(ctx->opts, a)) return no_address_of_local_family(host, port);
+    uint64_t born_ns = ctx->deadline.start_ns, now_ns;
     for (;;) {
         xsock *s = NULL;
-        int os_error = 0;
-        int rc = attempt_start(ctx, a, &s);
+        int os_error, poll_failed;
+        int rc = attempt_start(ctx, a, born_ns, &s);
         if (rc == XSOCK__EINPROGRESS) {
-            int waited = xsock__wait(s->handle, XSOCK_OS_WAIT_CONNECT, &ctx->deadline,
-                                     ctx->zero_timeout, NULL);
-            if (waited == XSOCK_OK) {
-                rc = xsock_os_connect_result(s->handle);
-                os_error = rc == XSOCK_OK ? 0 : xsock__os_error();
-            } else if (waited == XSOCK_EAGAIN || waited == XSOCK_ETIMEDOUT) {
-                rc = waited; /* the call's time is up: no OS code */
-            } else {
-                rc = xsock__fail(waited, xsock__os_error(), "poll of 1 connecting sockets");
-                xsock__discard(s);
-                return rc;
-            }
-            if (rc == XSOCK_OK) {
-                xsock__set_kind(s, XSOCK__KIND_CONNECTED);
-            } else {
-                int abandoned = rc == XSOCK_ETIMEDOUT && waited == XSOCK_OK;
-                xsock__discard(s);
-                if (abandoned && !xsock__deadline_expired(&ctx->deadline)) continue;
-                if (rc == XSOCK_EAGAIN) return still_in_progress(host, port);
-                return one_failed(a, rc, os_error, host, port);
-            }
+            rc = wait_one(ctx, s, &now_ns, &os_error, &poll_failed);
+            if (rc == XSOCK_OK) xsock__set_connected(s, now_ns);
+        } else if (rc != XSOCK_OK) {
+            if (fatal(rc, 0)) return rc; /* its own detail */
+            return one_failed(a, rc, xsock__os_error(), host, port);
         }
         if (rc == XSOCK_OK) {
             *out = s;
             return XSOCK_OK;
         }
-        if (fatal(rc, 0)) return rc; /* its own detail */
-        return one_failed(a, rc, xsock__os_error(), host, port);
+        xsock__discard(s);
+        if (poll_failed) return rc;
+        if (rc == XSOCK_EAGAIN) return still_in_progress(host, port);
+        if (rc != XSOCK__EINPROGRESS) return one_failed(a, rc, os_error, host, port);
+        born_ns = 0; /* the OS gave up: a new socket, born when it is made */
     }
 }
 
