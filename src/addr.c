@@ -145,6 +145,28 @@ int xsock__addr_parse(const char *host, uint16_t port, xsock__addr *out)
     return XSOCK_OK;
 }
 
+/* Decimal digits of v at buf, no NUL; the count.  Formatting is on every
+   dial's path (a proxy's "via", a handshake's target), so no printf. */
+static size_t put_decimal(char *buf, unsigned v)
+{
+    char tmp[10];
+    size_t n = 0;
+    do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    for (size_t i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static size_t put_dotted_quad(char *buf, const uint8_t ip[4])
+{
+    size_t pos = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i) buf[pos++] = '.';
+        pos += put_decimal(buf + pos, ip[i]);
+    }
+    buf[pos] = '\0';
+    return pos;
+}
+
 static size_t format_ipv6(const uint8_t ip[16], char *buf)
 {
     uint16_t w[8];
@@ -175,7 +197,7 @@ static size_t format_ipv6(const uint8_t ip[16], char *buf)
             continue;
         }
         if (v4_tail && i == 6) {
-            pos += (size_t)sprintf(buf + pos, "%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+            pos += put_dotted_quad(buf + pos, ip + 12);
             break;
         }
         pos += (size_t)sprintf(buf + pos, "%x", w[i]);
@@ -185,20 +207,27 @@ static size_t format_ipv6(const uint8_t ip[16], char *buf)
     return pos;
 }
 
+/* The IP as text in tmp (XSOCK__ADDRSTRLEN bytes); its length, or 0. */
+static size_t format_ip(const xsock__addr *a, char *tmp)
+{
+    if (a->family == XSOCK_AF_INET) return put_dotted_quad(tmp, a->ip);
+    if (a->family != XSOCK_AF_INET6) return 0;
+    size_t n = format_ipv6(a->ip, tmp);
+    if (a->scope_id) {
+        tmp[n++] = '%';
+        n += put_decimal(tmp + n, (unsigned)a->scope_id);
+        tmp[n] = '\0';
+    }
+    return n;
+}
+
 int xsock__addr_format_ip(const xsock__addr *a, char *buf, size_t len)
 {
     char tmp[XSOCK__ADDRSTRLEN];
     if (!a || !buf) return XSOCK_EINVAL;
-    if (a->family == XSOCK_AF_INET) {
-        snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", a->ip[0], a->ip[1], a->ip[2], a->ip[3]);
-    } else if (a->family == XSOCK_AF_INET6) {
-        size_t n = format_ipv6(a->ip, tmp);
-        if (a->scope_id) snprintf(tmp + n, sizeof tmp - n, "%%%u", (unsigned)a->scope_id);
-    } else {
-        return XSOCK_EINVAL;
-    }
-    if (strlen(tmp) >= len) return XSOCK_EINVAL;
-    memcpy(buf, tmp, strlen(tmp) + 1);
+    size_t n = format_ip(a, tmp);
+    if (n == 0 || n >= len) return XSOCK_EINVAL;
+    memcpy(buf, tmp, n + 1);
     return XSOCK_OK;
 }
 
@@ -217,15 +246,23 @@ static int v4_mapped(const xsock__addr *a, xsock__addr *v4)
 
 int xsock__addr_format(const xsock__addr *a, char *buf, size_t len)
 {
-    char ip[XSOCK__ADDRSTRLEN], tmp[XSOCK__ADDRSTRLEN + 8];
+    char tmp[XSOCK__ADDRSTRLEN + 8];
     xsock__addr v4;
+    if (!a) return XSOCK_EINVAL;
     if (v4_mapped(a, &v4)) a = &v4;
-    int rc = xsock__addr_format_ip(a, ip, sizeof ip);
-    if (rc != XSOCK_OK) return rc;
-    snprintf(tmp, sizeof tmp, a->family == XSOCK_AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
-             (unsigned)a->port);
-    if (!buf || strlen(tmp) >= len) return XSOCK_EINVAL;
-    memcpy(buf, tmp, strlen(tmp) + 1);
+    int v6 = a->family == XSOCK_AF_INET6;
+    size_t n = format_ip(a, tmp + v6);
+    if (n == 0) return XSOCK_EINVAL;
+    if (v6) {
+        tmp[0] = '[';
+        tmp[++n] = ']';
+        n++;
+    }
+    tmp[n++] = ':';
+    n += put_decimal(tmp + n, a->port);
+    if (!buf || n >= len) return XSOCK_EINVAL;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
     return XSOCK_OK;
 }
 
@@ -238,6 +275,21 @@ int xsock__addr_is_loopback(const xsock__addr *a)
 
 void xsock__host_port(char *buf, size_t len, const char *host, uint16_t port)
 {
+    if (len == 0) return;
     int bracket = strchr(host, ':') != NULL && host[0] != '[';
-    snprintf(buf, len, bracket ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
+    size_t hlen = strlen(host), pos = 0;
+    char tail[8]; /* ":65535" */
+    size_t tlen = 1;
+    tail[0] = ':';
+    tlen += put_decimal(tail + 1, port);
+    /* as snprintf would: as much as fits, always terminated */
+    if (bracket && pos + 1 < len) buf[pos++] = '[';
+    size_t take = hlen < len - 1 - pos ? hlen : len - 1 - pos;
+    memcpy(buf + pos, host, take);
+    pos += take;
+    if (bracket && pos + 1 < len) buf[pos++] = ']';
+    take = tlen < len - 1 - pos ? tlen : len - 1 - pos;
+    memcpy(buf + pos, tail, take);
+    pos += take;
+    buf[pos] = '\0';
 }

@@ -129,16 +129,14 @@ static int run_handshake(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, 
 /* "target via proxy-host:port", whatever the lengths. */
 static char *via_string(const char *host, uint16_t port, const xsock__proxy_url *p)
 {
-    size_t tlen = strlen(host) + 8, plen = strlen(p->host) + 8;
-    char *target = malloc(tlen), *proxy = malloc(plen);
-    char *via = target && proxy ? malloc(tlen + plen + 5) : NULL;
-    if (via) {
-        xsock__host_port(target, tlen, host, port);
-        xsock__host_port(proxy, plen, p->host, p->port);
-        snprintf(via, tlen + plen + 5, "%s via %s", target, proxy);
-    }
-    free(target);
-    free(proxy);
+    /* each "host:port" at most its host, two brackets, ":65535" and a NUL */
+    size_t tlen = strlen(host) + 9, plen = strlen(p->host) + 9;
+    char *via = malloc(tlen + 5 + plen);
+    if (!via) return NULL;
+    xsock__host_port(via, tlen, host, port);
+    size_t n = strlen(via);
+    memcpy(via + n, " via ", 5);
+    xsock__host_port(via + n + 5, plen, p->host, p->port);
     return via;
 }
 
@@ -148,6 +146,7 @@ int xsock__dial_proxy(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, con
     xsock__hs hs;
     xsock *s = NULL;
     *out = NULL;
+    xsock__hs_init(&hs);
     int rc = start_handshake(ctx, p, host, port, &hs);
     if (rc == XSOCK_OK) rc = connect_to_proxy(ctx, p, &s);
     if (rc == XSOCK_OK) rc = run_handshake(ctx, p, s, &hs);

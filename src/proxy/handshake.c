@@ -71,9 +71,19 @@ const xsock__hs_bound *xsock__hs_bound_addr(const xsock__hs *hs)
     return hs->bound.atyp ? &hs->bound : NULL;
 }
 
+void xsock__hs_init(xsock__hs *hs)
+{
+    xsock__hs_reset(hs, XSOCK__HS_NONE, NULL);
+}
+
+/* What can hold a secret: the fields, the protocol's state, and the part
+   of the output buffer ever written; and the detail, as a reset does. */
 void xsock__hs_wipe(xsock__hs *hs)
 {
-    if (hs) xsock__secure_zero(hs, sizeof *hs);
+    if (!hs) return;
+    xsock__secure_zero(hs->out, hs->out_used);
+    xsock__secure_zero(&hs->state, sizeof hs->state);
+    xsock__secure_zero(hs, offsetof(xsock__hs, out));
 }
 
 /* The machine of each scheme: the driver knows the tables, not the

@@ -61,7 +61,8 @@
  *
  * Secrets: the password is only ever in the output buffer; it is zeroed as
  * soon as the bytes that carry it are fully sent (xsock__hs_output_sent), and
- * xsock__hs_wipe() zeroes the whole struct.  Details never contain it.
+ * xsock__hs_wipe() zeroes every part of the struct that was ever written.
+ * Details never contain it.
  */
 #ifndef XSOCK__PROXY_HANDSHAKE_H
 #define XSOCK__PROXY_HANDSHAKE_H
@@ -126,7 +127,10 @@ const char *xsock__hs_detail(const xsock__hs *hs);
 /* The bound address from the proxy's reply, or NULL if none was received
    (HTTP never has one). */
 const xsock__hs_bound *xsock__hs_bound_addr(const xsock__hs *hs);
-/* Zero everything (call when done, whatever the result). */
+/* Zero what was written (call when done, whatever the result; the struct
+   has been through xsock__hs_init or a start). */
 void xsock__hs_wipe(xsock__hs *hs);
+/* Make a struct that may never reach a start safe to wipe. */
+void xsock__hs_init(xsock__hs *hs);
 
 #endif

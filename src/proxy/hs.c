@@ -10,16 +10,26 @@
 #include "../util.h"
 #include "xsock.h"
 
+/* The output buffer is written before it is read: a reset zeroes the
+   fields, the detail and the protocol's state, not the 1.5 KB of output
+   (what held a secret was wiped when it was sent, failed or freed). */
 void xsock__hs_reset(xsock__hs *hs, int proto, const xsock__hs_ops *ops)
 {
-    xsock__secure_zero(hs, sizeof *hs);
+    memset(hs, 0, offsetof(xsock__hs, out));
+    memset(&hs->state, 0, sizeof hs->state);
     hs->proto = proto;
     hs->ops = ops;
     hs->result = XSOCK__HS_WANT_READ;
 }
 
+void xsock__hs_written(xsock__hs *hs, size_t end)
+{
+    if (end > hs->out_used) hs->out_used = end;
+}
+
 void xsock__hs_queue(xsock__hs *hs, size_t off, size_t len)
 {
+    xsock__hs_written(hs, off + len);
     hs->seg_start = off;
     hs->out_start = off;
     hs->out_end = off + len;
@@ -33,8 +43,8 @@ int xsock__hs_fail(xsock__hs *hs, int code, const char *fmt, ...)
     va_end(ap);
     hs->result = code;
     /* nothing more will be sent: drop any queued output (it may hold a secret) */
-    xsock__secure_zero(hs->out, sizeof hs->out);
-    hs->out_start = hs->out_end = 0;
+    xsock__secure_zero(hs->out, hs->out_used);
+    hs->out_start = hs->out_end = hs->out_used = 0;
     return code;
 }
 

@@ -80,6 +80,7 @@ struct xsock__hs {
     size_t out_start, out_end;   /* out[out_start, out_end) is still to be sent */
     size_t seg_start;            /* start of the segment being sent */
     size_t received;             /* reply bytes consumed so far (for details) */
+    size_t out_used;             /* out[0, out_used) has been written: what a wipe covers */
     xsock__hs_bound bound;
     char detail[XSOCK__HS_DETAIL_MAX];
     uint8_t out[XSOCK__HS_OUT_MAX];
@@ -96,6 +97,9 @@ struct xsock__hs {
 void xsock__hs_reset(xsock__hs *hs, int proto, const xsock__hs_ops *ops);
 /* Queue out[off, off + len) for sending. */
 void xsock__hs_queue(xsock__hs *hs, size_t off, size_t len);
+/* out[0, end) has been written (a wipe covers it): a machine that writes
+   more than it queues says so. */
+void xsock__hs_written(xsock__hs *hs, size_t end);
 /* Record a failure: result = code, detail from the format; returns code. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))

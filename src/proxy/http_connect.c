@@ -100,6 +100,7 @@ int xsock__http_connect_start(xsock__hs *hs, const char *user, const char *passw
                      "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", hostport, hostport,
                      user ? "Proxy-Authorization: Basic " : "", b64, user ? "\r\n" : "");
     xsock__secure_zero(b64, sizeof b64);
+    xsock__hs_written(hs, n < 0 || (size_t)n >= sizeof hs->out ? sizeof hs->out : (size_t)n);
     if (n < 0 || (size_t)n >= sizeof hs->out) /* cannot happen with the limits above */
         return xsock__hs_fail(hs, XSOCK_EINVAL, "HTTP CONNECT: request too long");
     XSOCK__HS_STATE(hs, struct http_state)->step = H_STATUS;

@@ -125,6 +125,7 @@ int xsock__socks5_start(xsock__hs *hs, const char *user, const char *password, c
     o[n++] = (uint8_t)(port >> 8);
     o[n++] = (uint8_t)port;
     s->req_len = n - s->req_off;
+    xsock__hs_written(hs, n); /* the credentials too, sent later or never */
 
     s->step = STEP_METHOD;
     s->need = 2;
