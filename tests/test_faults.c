@@ -54,6 +54,41 @@ static void wait_fails(void **state)
     xsock_close(l);
 }
 
+/* A literal dials its one address without the race (dial_one): its
+   failures read as they did when a race of one reported them. */
+static void one_address_fails_as_a_race_of_one(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
+    char want[160];
+    xt_counts before = xt_counts_now();
+    assert_int_equal(xsock__inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
+    xsock__clear_faults();
+    snprintf(want, sizeof want, "poll of 1 connecting sockets: out of memory (os %d)",
+             xsock_last_os_error());
+    assert_string_equal(xsock_last_error_detail(), want);
+    assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ECONNREFUSED, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ECONNREFUSED);
+    xsock__clear_faults();
+    snprintf(want, sizeof want, "connect 127.0.0.1:%u: connection refused (os %d)",
+             (unsigned)xt_port(l), xsock_last_os_error());
+    assert_string_equal(xsock_last_error_detail(), want);
+    xsock_dialer *d = xsock_dialer_new();
+    assert_non_null(d);
+    assert_int_equal(xsock_dialer_set_local(d, "::1", 0), XSOCK_OK);
+    assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_EAFNOSUPPORT);
+    snprintf(want, sizeof want, "connect 127.0.0.1 port %u: no address of the local address's family: "
+             "address family not supported",
+             (unsigned)xt_port(l));
+    assert_string_equal(xsock_last_error_detail(), want);
+    assert_int_equal(xsock_last_os_error(), 0);
+    xsock_dialer_free(d);
+    assert_null(c);
+    xt_assert_counts(before);
+    xsock_close(l);
+}
+
 static void connect_result_reports_error(void **state)
 {
     (void)state;
@@ -209,6 +244,7 @@ int main(void)
         cmocka_unit_test_teardown(socket_emfile, teardown),
         cmocka_unit_test_teardown(connect_call_fails, teardown),
         cmocka_unit_test_teardown(wait_fails, teardown),
+        cmocka_unit_test_teardown(one_address_fails_as_a_race_of_one, teardown),
         cmocka_unit_test_teardown(connect_result_reports_error, teardown),
         cmocka_unit_test_teardown(interrupted_waits_keep_the_deadline, teardown),
         cmocka_unit_test_teardown(accept_fails_and_connection_stays_queued, teardown),

@@ -37,10 +37,6 @@ XSOCK_TESTABLE int xsock__resolver_threads(void);
    dial it within ctx's deadline (route.c). */
 int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
 
-/* Resolve `host` (a literal never reaches the resolver) and connect to its
-   addresses, directly, within ctx's deadline (route.c). */
-int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out);
-
 /* What a failed dial reports (outcome.c): the best error by DESIGN.md's
    ranking, and the list of every address with its own result. */
 typedef struct xsock__outcome {

@@ -20,8 +20,8 @@ void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
     atomic_store_explicit(&g_default_selector, sel && sel->select ? sel : NULL, memory_order_release);
 }
 
-/* The direct route: the addresses of the host (a literal never reaches
-   the resolver), connected to within the dial's deadline. */
+/* A host name: its addresses, resolved and connected to within the
+   dial's deadline. */
 static XSOCK__NOINLINE int dial_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port,
                                      xsock **out)
 {
@@ -33,7 +33,9 @@ static XSOCK__NOINLINE int dial_name(const xsock__dial_ctx *ctx, const char *hos
     return xsock__connect_addrs(ctx, addrs, n, host, port, out);
 }
 
-int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+/* The direct route: a literal is its one address and never reaches the
+   resolver. */
+static int dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
 {
     xsock__addr one;
     int rc = xsock__literal_address(host, port, ctx->opts->family, &one);
@@ -45,7 +47,7 @@ int xsock__dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t po
 static int dial_entry(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, const char *host,
                       uint16_t port, xsock **out)
 {
-    if (p->scheme == XSOCK__PROXY_DIRECT) return xsock__dial_direct(ctx, host, port, out);
+    if (p->scheme == XSOCK__PROXY_DIRECT) return dial_direct(ctx, host, port, out);
     return xsock__dial_proxy(ctx, p, host, port, out);
 }
 
@@ -83,7 +85,7 @@ static int dial_selected(const xsock__dial_ctx *ctx, const xsock_proxy_selector 
     if (list.n == 0) {
         xsock__proxy_list_free(&list);
         free(uri);
-        return xsock__dial_direct(ctx, host, port, out);
+        return dial_direct(ctx, host, port, out);
     }
     for (size_t i = 0; i < list.n; i++) {
         const xsock__proxy_url *p = &list.items[i];
@@ -111,5 +113,5 @@ int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t por
     const xsock_proxy_selector *sel =
         d->selector ? d->selector : atomic_load_explicit(&g_default_selector, memory_order_acquire);
     if (sel) return dial_selected(ctx, sel, host, port, out);
-    return xsock__dial_direct(ctx, host, port, out);
+    return dial_direct(ctx, host, port, out);
 }
