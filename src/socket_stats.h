@@ -2,11 +2,12 @@
 /* Per-socket counters (socket_stats.c): how they are kept.
  *
  * Exact by construction, with no lock, no extra OS call and nothing in the
- * backends but the one wait hook (os_hooks.h):
+ * backends but the count of their calls (os_hooks.h):
  *
  * - The backends already count every OS call of the calling thread
- *   (xsock__thread_os_calls); their poll/select also count the thread's
- *   waits and the nanoseconds spent in them.
+ *   (xsock__thread_os_calls); the core's one wait function
+ *   (xsock__poll_timed) counts the thread's waits and the nanoseconds
+ *   spent in them.
  * - A public call given one socket brackets itself: it reads the three
  *   thread counters on entry and adds the differences to the socket on
  *   return (XSOCK__WINDOW_BEGIN / XSOCK__WINDOW_END).  One socket is used by
