@@ -10,13 +10,12 @@
 #include "../util.h"
 #include "xsock.h"
 
-/* The output buffer is written before it is read: a reset zeroes the
-   fields, the detail and the protocol's state, not the 1.5 KB of output
-   (what held a secret was wiped when it was sent, failed or freed). */
+/* All of it: a struct used before may hold the output of a start that
+   was never sent, and once a handshake is over its output buffer is all
+   zero (the wipes after it only cover what this one wrote). */
 void xsock__hs_reset(xsock__hs *hs, int proto, const xsock__hs_ops *ops)
 {
-    memset(hs, 0, offsetof(xsock__hs, out));
-    memset(&hs->state, 0, sizeof hs->state);
+    xsock__secure_zero(hs, sizeof *hs);
     hs->proto = proto;
     hs->ops = ops;
     hs->result = XSOCK__HS_WANT_READ;
