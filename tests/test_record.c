@@ -19,37 +19,6 @@ static void record_fits_a_128_byte_chunk(void **state)
     assert_true(sizeof(xsock__cold) <= 88u);
 }
 
-typedef struct found {
-    xsock_native want;
-    int seen;
-    char kind[16], local[XSOCK__ADDRSTRLEN], peer[XSOCK__ADDRSTRLEN];
-    int64_t connect_ns, handshake_ns;
-    xsock_native listener;
-} found;
-
-static void find_cb(void *user, const xsock_info *info)
-{
-    found *f = user;
-    if (info->handle != f->want) return;
-    f->seen = 1;
-    snprintf(f->kind, sizeof f->kind, "%s", info->kind);
-    snprintf(f->local, sizeof f->local, "%s", info->local);
-    snprintf(f->peer, sizeof f->peer, "%s", info->peer);
-    f->connect_ns = info->connect_ns;
-    f->handshake_ns = info->handshake_ns;
-    f->listener = info->listener;
-}
-
-static found info_of(const xsock *s)
-{
-    found f;
-    memset(&f, 0, sizeof f);
-    f.want = xsock_native_handle(s);
-    xsock_foreach_live(find_cb, &f);
-    assert_true(f.seen);
-    return f;
-}
-
 /* Each kind in turn takes the record the other kinds left (the spares are
    newest first): a listener's known address, an accepted socket's
    listener and a dialed one's latency never show up on the next socket. */
@@ -64,12 +33,12 @@ static void spare_records_carry_nothing_over(void **state)
         uint64_t calls = xsock__thread_os_calls;
         assert_int_equal(xsock_local_port(l), xt_port(l));
         assert_int_equal(xsock__thread_os_calls, calls);
-        found li = info_of(l);
+        xt_live li = xt_live_info(l);
         assert_string_equal(li.kind, "listening");
         assert_string_equal(li.local, want);
         assert_string_equal(li.peer, "");
-        assert_int_equal(li.connect_ns, -1);
-        assert_int_equal(li.listener, XSOCK_INVALID_NATIVE);
+        assert_int_equal(li.info.connect_ns, -1);
+        assert_int_equal(li.info.listener, XSOCK_INVALID_NATIVE);
 
         if (round % 2) {
             assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_OK);
@@ -79,17 +48,17 @@ static void spare_records_carry_nothing_over(void **state)
             xsock_close(l);
             l = NULL;
         }
-        found ci = info_of(c), ai = info_of(a);
+        xt_live ci = xt_live_info(c), ai = xt_live_info(a);
         assert_string_equal(ci.kind, "connected");
-        assert_true(ci.connect_ns > 0);
-        assert_int_equal(ci.handshake_ns, -1);
-        assert_int_equal(ci.listener, XSOCK_INVALID_NATIVE);
+        assert_true(ci.info.connect_ns > 0);
+        assert_int_equal(ci.info.handshake_ns, -1);
+        assert_int_equal(ci.info.listener, XSOCK_INVALID_NATIVE);
         assert_string_equal(ci.peer, ai.local);
         assert_string_equal(ai.kind, "accepted");
-        assert_int_equal(ai.connect_ns, -1);
-        assert_int_equal(ai.handshake_ns, -1);
-        assert_true(ai.listener != XSOCK_INVALID_NATIVE);
-        if (l) assert_int_equal(ai.listener, xsock_native_handle(l));
+        assert_int_equal(ai.info.connect_ns, -1);
+        assert_int_equal(ai.info.handshake_ns, -1);
+        assert_true(ai.info.listener != XSOCK_INVALID_NATIVE);
+        if (l) assert_int_equal(ai.info.listener, xsock_native_handle(l));
         assert_string_equal(ai.peer, ci.local);
         /* the OS's addresses, not a listener's left in the record */
         char local[XSOCK__ADDRSTRLEN], peer[XSOCK__ADDRSTRLEN];

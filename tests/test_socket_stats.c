@@ -9,29 +9,9 @@
 #include "internal.h"
 #include "xtest.h"
 
-typedef struct found {
-    xsock_native want;
-    int seen;
-    xsock_info info;
-} found;
-
-static void find_cb(void *user, const xsock_info *info)
-{
-    found *f = user;
-    if (info->handle != f->want) return;
-    f->seen = 1;
-    f->info = *info;
-    f->info.kind = f->info.local = f->info.peer = f->info.site = NULL; /* only valid in the call */
-}
-
 static xsock_info info_of(const xsock *s)
 {
-    found f;
-    memset(&f, 0, sizeof f);
-    f.want = xsock_native_handle(s);
-    xsock_foreach_live(find_cb, &f);
-    assert_true(f.seen);
-    return f.info;
+    return xt_live_info(s).info;
 }
 
 static uint64_t global_calls(void)

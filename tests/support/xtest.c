@@ -122,6 +122,36 @@ void xt_trace_join(const xt_trace *t, char *buf, size_t len)
         pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", i ? "," : "", t->calls[i]);
 }
 
+typedef struct live_search {
+    xsock_native want;
+    int seen;
+    xt_live *out;
+} live_search;
+
+static void copy_live(void *user, const xsock_info *info)
+{
+    live_search *ls = user;
+    if (info->handle != ls->want) return;
+    ls->seen = 1;
+    xt_live *o = ls->out;
+    o->info = *info;
+    snprintf(o->kind, sizeof o->kind, "%s", info->kind);
+    snprintf(o->local, sizeof o->local, "%s", info->local);
+    snprintf(o->peer, sizeof o->peer, "%s", info->peer);
+    snprintf(o->site, sizeof o->site, "%s", info->site);
+    o->info.kind = o->info.local = o->info.peer = o->info.site = NULL; /* only valid in the call */
+}
+
+xt_live xt_live_info(const xsock *s)
+{
+    xt_live out;
+    live_search ls = {xsock_native_handle(s), 0, &out};
+    memset(&out, 0, sizeof out);
+    xsock_foreach_live(copy_live, &ls);
+    assert_true(ls.seen);
+    return out;
+}
+
 xt_counts xt_counts_now(void)
 {
     xt_counts c;

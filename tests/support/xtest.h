@@ -83,6 +83,14 @@ void xt_assert_counts(xt_counts before);
 
 int xt_is_win32(void);
 
+/* One live socket as xsock_foreach_live reports it (asserted to be there),
+   its strings copied: info.kind/local/peer/site are NULL, read the copies. */
+typedef struct xt_live {
+    xsock_info info;
+    char kind[16], local[128], peer[512], site[512];
+} xt_live;
+xt_live xt_live_info(const xsock *s);
+
 /* Threads and sleeping, for concurrency tests (platform_*.c). */
 typedef struct xt_thread xt_thread;
 xt_thread *xt_thread_start(void *(*fn)(void *), void *arg);
