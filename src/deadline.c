@@ -57,10 +57,13 @@ int xsock__sleep_ms(int ms)
 int xsock__poll_timed(xsock_os_pollent *ents, size_t n, int timeout_ms, uint64_t now_ns,
                       uint64_t *after_ns)
 {
+    uint64_t calls = xsock__thread_os_calls;
     int rc = xsock_os_poll(ents, n, timeout_ms);
     uint64_t after = xsock_os_monotonic_ns();
-    xsock__thread_waits++;
-    xsock__thread_wait_ns += after - now_ns;
+    if (XSOCK__LIKELY(xsock__thread_os_calls != calls)) { /* a wait is a call made */
+        xsock__thread_waits++;
+        xsock__thread_wait_ns += after - now_ns;
+    }
     *after_ns = after;
     return rc;
 }

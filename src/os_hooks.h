@@ -18,11 +18,12 @@
 /* out of line and laid out apart: the traced and the retried calls */
 #define XSOCK__COLD __attribute__((cold, noinline))
 #define XSOCK__NOINLINE __attribute__((noinline))
-#if defined(__ELF__)
+#if defined(__ELF__) && defined(__GLIBC__)
 /* The counters every OS call and every wait touches: reached from the
    thread pointer in one instruction, without the __tls_get_addr call that
-   position-independent code otherwise makes (a few dozen bytes of the
-   static TLS that glibc keeps spare, so a dlopen of libxsock works). */
+   position-independent code otherwise makes.  glibc only: it keeps spare
+   static TLS for a dlopen'ed library's few dozen bytes; musl refuses to
+   load a dlopen'ed library with initial-exec TLS. */
 #define XSOCK__TLS_HOT __attribute__((tls_model("initial-exec")))
 #else
 #define XSOCK__TLS_HOT

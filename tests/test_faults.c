@@ -89,6 +89,47 @@ static void one_address_fails_as_a_race_of_one(void **state)
     xsock_close(l);
 }
 
+/* A dial that ends for want of memory says where: never the detail of an
+   earlier call. */
+static void out_of_memory_has_its_own_detail(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
+    char want[160];
+    xt_counts before = xt_counts_now();
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", 1, 100), XSOCK_ECONNREFUSED); /* a detail to replace */
+    assert_int_equal(xsock__inject_fault("socket", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
+    xsock__clear_faults();
+    snprintf(want, sizeof want, "connect 127.0.0.1:%u: socket: out of memory (os %d)",
+             (unsigned)xt_port(l), xsock_last_os_error());
+    assert_string_equal(xsock_last_error_detail(), want);
+    assert_null(c);
+    xt_assert_counts(before);
+    xsock_close(l);
+}
+
+/* The OS gave up on the first socket and the new one cannot be made: the
+   address's failure, reported as such (a race of one notes it), not the
+   allocator's bare detail. */
+static void failed_retry_is_the_address_failure(void **state)
+{
+    (void)state;
+    xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
+    char want[160];
+    xt_counts before = xt_counts_now();
+    assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
+    assert_int_equal(xsock__inject_fault("socket", XSOCK_ENOMEM, 1, 1), XSOCK_OK);
+    assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
+    xsock__clear_faults();
+    snprintf(want, sizeof want, "connect 127.0.0.1:%u: out of memory (os %d)", (unsigned)xt_port(l),
+             xsock_last_os_error());
+    assert_string_equal(xsock_last_error_detail(), want);
+    assert_null(c);
+    xt_assert_counts(before);
+    xsock_close(l);
+}
+
 static void connect_result_reports_error(void **state)
 {
     (void)state;
@@ -245,6 +286,8 @@ int main(void)
         cmocka_unit_test_teardown(connect_call_fails, teardown),
         cmocka_unit_test_teardown(wait_fails, teardown),
         cmocka_unit_test_teardown(one_address_fails_as_a_race_of_one, teardown),
+        cmocka_unit_test_teardown(failed_retry_is_the_address_failure, teardown),
+        cmocka_unit_test_teardown(out_of_memory_has_its_own_detail, teardown),
         cmocka_unit_test_teardown(connect_result_reports_error, teardown),
         cmocka_unit_test_teardown(interrupted_waits_keep_the_deadline, teardown),
         cmocka_unit_test_teardown(accept_fails_and_connection_stays_queued, teardown),

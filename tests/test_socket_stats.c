@@ -301,6 +301,42 @@ static void proxied_socket_counts_its_handshake(void **state)
     xsock_close(pl);
 }
 
+/* A selector that takes its time and then says "direct". */
+static int slow_direct(void *user, const char *uri, xsock_proxy_list *out)
+{
+    (void)uri;
+    (void)out;
+    xt_sleep_ms(*(int *)user);
+    return XSOCK_OK;
+}
+
+/* A socket's age and connect latency start when it is made, not when its
+   dial began: the route's work before (a selector, a resolution, proxies
+   that failed) is the dial's, whatever its timeout. */
+static void latency_starts_with_the_socket(void **state)
+{
+    (void)state;
+    int sleep_ms = 300;
+    xsock_proxy_selector sel = {&sleep_ms, slow_direct, NULL};
+    xsock *l = xt_listener("127.0.0.1", 4), *c = NULL;
+    xsock_dialer *d = xsock_dialer_new();
+    assert_non_null(d);
+    assert_int_equal(xsock_dialer_set_proxy_selector(d, &sel), XSOCK_OK);
+    for (int timeout_ms = -1; timeout_ms <= 5000; timeout_ms += 5001) {
+        assert_int_equal(xsock_dialer_set_timeout(d, timeout_ms), XSOCK_OK);
+        assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_OK);
+        xsock_info ci = info_of(c);
+        print_message("timeout %d: connect=%lld ns age=%llu ms\n", timeout_ms,
+                      (long long)ci.connect_ns, (unsigned long long)ci.age_ms);
+        assert_true(ci.connect_ns > 0);
+        assert_true(ci.connect_ns < 150 * 1000000LL); /* the selector slept 300 ms */
+        assert_true(ci.age_ms < 150);
+        xsock_close(c);
+    }
+    xsock_dialer_free(d);
+    xsock_close(l);
+}
+
 int main(void)
 {
     xt_crash_guard();
@@ -309,6 +345,7 @@ int main(void)
         cmocka_unit_test(kernel_figures_present_and_plausible),
         cmocka_unit_test(poll_counts_for_each_socket),
         cmocka_unit_test(proxied_socket_counts_its_handshake),
+        cmocka_unit_test(latency_starts_with_the_socket),
     };
     return XT_RUN(tests);
 }

@@ -50,6 +50,12 @@ void xsock__outcome_note(xsock__outcome *o, const xsock__addr *a, int err, int o
 /* Record the failure (detail "connect ...") and return its code. */
 int xsock__outcome_report(const xsock__outcome *o, const char *host, uint16_t port);
 
+/* Connect to one address (happy_eyeballs.c), its first socket born at
+   `born_ns`: a clock reading taken just before, with nothing in between
+   (the dial's start, for a literal dialed directly), or 0: when it is made. */
+int xsock__connect_one(const xsock__dial_ctx *ctx, const xsock__addr *a, uint64_t born_ns,
+                       const char *host, uint16_t port, xsock **out);
+
 /* Connect to the first of `addrs` that answers (happy_eyeballs.c); host and
    port only name the target in the error detail. */
 XSOCK_TESTABLE int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, size_t n,

@@ -48,6 +48,16 @@ static int unreachable_from_local(const xsock_dialer *d, const xsock__addr *a)
 
 /* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
    failure, with nothing left open. */
+/* An OS call of an attempt failed: recorded with the call and the address,
+   so a failure that ends the dial (out of memory) says what it was; any
+   other is reported with the rest of the dial's results. */
+static XSOCK__NOINLINE int attempt_failed(const xsock__addr *a, int rc, const char *call)
+{
+    char where[XSOCK__ADDRSTRLEN];
+    xsock__addr_format(a, where, sizeof where);
+    return xsock__fail(rc, xsock__os_error(), "connect %s: %s", where, call);
+}
+
 static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, uint64_t born_ns,
                          xsock **out)
 {
@@ -58,10 +68,11 @@ static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, uint6
     if (rc != XSOCK_OK) return rc;
     if ((rc = xsock_os_socket(a->family, &h)) != XSOCK_OK) {
         xsock__unreserve();
-        return rc;
+        return attempt_failed(a, rc, "socket");
     }
     if ((rc = xsock__track(h, XSOCK__KIND_CONNECTING, ctx->site, born_ns, NULL, a, &s)) != XSOCK_OK) return rc;
     if (d->has_local && (rc = bind_local(d, h, a)) != XSOCK_OK) {
+        attempt_failed(a, rc, "bind");
         xsock__discard(s);
         return rc;
     }
@@ -71,6 +82,7 @@ static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, uint6
         *out = s;
         return rc;
     }
+    attempt_failed(a, rc, "connect");
     xsock__discard(s);
     return rc;
 }
@@ -285,13 +297,14 @@ static int wait_one(const xsock__dial_ctx *ctx, xsock *s, uint64_t *now_ns, int 
    attempt with the whole deadline, waited on alone, made again on a new
    socket when the OS gives up while time is left (retry_abandoned's rule).
    The results are those of a race of one.  The first socket is born at
-   the dial's start reading, and connected at the wait's last one. */
-static int dial_one(const xsock__dial_ctx *ctx, const xsock__addr *a, const char *host,
-                    uint16_t port, xsock **out)
+   `born_ns` (0: when it is made), and connected at the wait's last reading. */
+int xsock__connect_one(const xsock__dial_ctx *ctx, const xsock__addr *a, uint64_t born_ns,
+                       const char *host, uint16_t port, xsock **out)
 {
+    *out = NULL;
     if (unreachable_from_local(ctx->opts, a)) return no_address_of_local_family(host, port);
-    uint64_t born_ns = ctx->deadline.start_ns, now_ns;
-    for (;;) {
+    uint64_t now_ns;
+    for (int retry = 0;; retry = 1) {
         xsock *s = NULL;
         int os_error, poll_failed;
         int rc = attempt_start(ctx, a, born_ns, &s);
@@ -299,7 +312,8 @@ static int dial_one(const xsock__dial_ctx *ctx, const xsock__addr *a, const char
             rc = wait_one(ctx, s, &now_ns, &os_error, &poll_failed);
             if (rc == XSOCK_OK) xsock__set_connected(s, now_ns);
         } else if (rc != XSOCK_OK) {
-            if (fatal(rc, 0)) return rc; /* its own detail */
+            /* the race reports a retry's failure as the address's own */
+            if (fatal(rc, 0) && !retry) return rc; /* its own detail */
             return one_failed(a, rc, xsock__os_error(), host, port);
         }
         if (rc == XSOCK_OK) {
@@ -393,6 +407,6 @@ int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock__addr *addrs, s
                          const char *host, uint16_t port, xsock **out)
 {
     *out = NULL;
-    if (n == 1) return dial_one(ctx, addrs, host, port, out);
+    if (n == 1) return xsock__connect_one(ctx, addrs, 0, host, port, out);
     return dial_race(ctx, addrs, n, host, port, out);
 }

@@ -34,20 +34,21 @@ static XSOCK__NOINLINE int dial_name(const xsock__dial_ctx *ctx, const char *hos
 }
 
 /* The direct route: a literal is its one address and never reaches the
-   resolver. */
-static int dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port, xsock **out)
+   resolver.  `born_ns`: see xsock__connect_one. */
+static int dial_direct(const xsock__dial_ctx *ctx, const char *host, uint16_t port,
+                       uint64_t born_ns, xsock **out)
 {
     xsock__addr one;
     int rc = xsock__literal_address(host, port, ctx->opts->family, &one);
     if (rc == XSOCK__NOT_LITERAL) return dial_name(ctx, host, port, out);
-    return rc == XSOCK_OK ? xsock__connect_addrs(ctx, &one, 1, host, port, out) : rc;
+    return rc == XSOCK_OK ? xsock__connect_one(ctx, &one, born_ns, host, port, out) : rc;
 }
 
 /* One entry: a proxy, or "direct". */
 static int dial_entry(const xsock__dial_ctx *ctx, const xsock__proxy_url *p, const char *host,
                       uint16_t port, xsock **out)
 {
-    if (p->scheme == XSOCK__PROXY_DIRECT) return dial_direct(ctx, host, port, out);
+    if (p->scheme == XSOCK__PROXY_DIRECT) return dial_direct(ctx, host, port, 0, out);
     return xsock__dial_proxy(ctx, p, host, port, out);
 }
 
@@ -85,7 +86,7 @@ static int dial_selected(const xsock__dial_ctx *ctx, const xsock_proxy_selector 
     if (list.n == 0) {
         xsock__proxy_list_free(&list);
         free(uri);
-        return dial_direct(ctx, host, port, out);
+        return dial_direct(ctx, host, port, 0, out);
     }
     for (size_t i = 0; i < list.n; i++) {
         const xsock__proxy_url *p = &list.items[i];
@@ -113,5 +114,6 @@ int xsock__dial_route(const xsock__dial_ctx *ctx, const char *host, uint16_t por
     const xsock_proxy_selector *sel =
         d->selector ? d->selector : atomic_load_explicit(&g_default_selector, memory_order_acquire);
     if (sel) return dial_selected(ctx, sel, host, port, out);
-    return dial_direct(ctx, host, port, out);
+    /* nothing ran since the dial's start reading: the socket's birth */
+    return dial_direct(ctx, host, port, ctx->deadline.start_ns, out);
 }

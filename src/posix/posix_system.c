@@ -19,6 +19,8 @@
 #if defined(__linux__)
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#endif
+#if defined(__linux__) && defined(SYS_futex)
 #define PX_FUTEX_LOCKS 1
 /* Every open and every close takes the registry lock once: on Linux a
    futex lock (Drepper, "Futexes Are Tricky", mutex 3), whose uncontended
@@ -53,14 +55,19 @@ uint64_t xsock_os_monotonic_ns(void)
 }
 
 #if PX_FUTEX_LOCKS
+/* Contended only; errno stays as it was, as with a pthread mutex. */
 static void futex_wait(atomic_int *word, int value)
 {
+    int e = errno;
     syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+    errno = e;
 }
 
 static void futex_wake_one(atomic_int *word)
 {
+    int e = errno;
     syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    errno = e;
 }
 
 void xsock_os_lock(int which)
