@@ -56,32 +56,38 @@ uint64_t xsock_os_monotonic_ns(void)
 
 #if PX_FUTEX_LOCKS
 /* Contended only; errno stays as it was, as with a pthread mutex. */
-static void futex_wait(atomic_int *word, int value)
+static XSOCK__COLD void futex_wait(atomic_int *word, int value)
 {
     int e = errno;
     syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
     errno = e;
 }
 
-static void futex_wake_one(atomic_int *word)
+static XSOCK__COLD void futex_wake_one(atomic_int *word)
 {
     int e = errno;
     syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     errno = e;
 }
 
-void xsock_os_lock(int which)
+/* Taken by another thread (`c`: what the lock word held): wait for it,
+   marking the lock as having waiters. */
+static XSOCK__COLD void lock_contended(atomic_int *l, int c)
 {
-    atomic_int *l = &g_locks[which];
-    int c = 0;
-    if (XSOCK__LIKELY(atomic_compare_exchange_strong_explicit(l, &c, 1, memory_order_acquire,
-                                                               memory_order_relaxed)))
-        return;
     if (c != 2) c = atomic_exchange_explicit(l, 2, memory_order_acquire);
     while (c != 0) {
         futex_wait(l, 2);
         c = atomic_exchange_explicit(l, 2, memory_order_acquire);
     }
+}
+
+void xsock_os_lock(int which)
+{
+    atomic_int *l = &g_locks[which];
+    int c = 0;
+    if (XSOCK__UNLIKELY(!atomic_compare_exchange_strong_explicit(l, &c, 1, memory_order_acquire,
+                                                                 memory_order_relaxed)))
+        lock_contended(l, c);
 }
 
 void xsock_os_unlock(int which)
