@@ -254,10 +254,8 @@ void xsock__set_via(xsock *s, char *via);
 void xsock__untrack(xsock *s);
 /* Free the spare records (the last xsock_cleanup). */
 void xsock__drop_spare_records(void);
-/* The kind changes (socket_stats.c: CONNECTED closes the connect's counting). */
-void xsock__set_kind(xsock *s, enum xsock__kind kind);
-/* Connected, as the clock read `now_ns` (0: read it now): the connect's
-   latency and the end of its counting. */
+/* Connected, as the clock read `now_ns` (0: read it now): the kind, the
+   connect's latency and the end of its counting (socket_stats.c). */
 void xsock__set_connected(xsock *s, uint64_t now_ns);
 /* xsock_report_live without any OS call, for a process that is ending
    (the exit report in a DLL's detach); later reports stay so. */

@@ -36,25 +36,15 @@ static void stats_connected(xsock *s, uint64_t now_ns)
     tl_connected_sock = s;
 }
 
-static void set_state_kind(xsock *s, enum xsock__kind kind)
-{
-    /* the owning thread is the state's one writer; release: a report that
-       sees the kind sees the counters it closed */
-    unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
-    atomic_store_explicit(&s->state, (unsigned char)((st & ~XSOCK__KIND_MASK) | (unsigned)kind),
-                          memory_order_release);
-}
-
-void xsock__set_kind(xsock *s, enum xsock__kind kind)
-{
-    if (kind == XSOCK__KIND_CONNECTED) stats_connected(s, 0);
-    set_state_kind(s, kind);
-}
-
 void xsock__set_connected(xsock *s, uint64_t now_ns)
 {
     stats_connected(s, now_ns);
-    set_state_kind(s, XSOCK__KIND_CONNECTED);
+    /* the owning thread is the state's one writer; release: a report that
+       sees the kind sees the counters it closed */
+    unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
+    atomic_store_explicit(&s->state,
+                          (unsigned char)((st & ~XSOCK__KIND_MASK) | (unsigned)XSOCK__KIND_CONNECTED),
+                          memory_order_release);
 }
 
 void xsock__stats_handshake_done(xsock *s, xsock__cold *c)

@@ -16,8 +16,8 @@
  * - A socket being made: xsock__reserve (taken before the first OS call on
  *   the way to any socket) marks the counters; xsock__track gives the new
  *   socket what happened since; a connecting socket keeps counting until
- *   it is connected (xsock__set_kind, here in socket_stats.c), and a proxied one until its
- *   handshake is done (xsock__set_via).  While a happy-eyeballs dial races
+ *   it is connected (xsock__set_connected, here in socket_stats.c), and a
+ *   proxied one until its handshake is done (xsock__set_via).  While a happy-eyeballs dial races
  *   several attempts on its thread, the race's calls after an attempt was
  *   made count for that attempt too.
  */

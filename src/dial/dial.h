@@ -66,6 +66,11 @@ XSOCK_TESTABLE int xsock__connect_addrs(const xsock__dial_ctx *ctx, const xsock_
 #define XSOCK__NOT_LITERAL 1
 int xsock__literal_address(const char *host, uint16_t port, int family, xsock__addr *out);
 
+/* The addresses of a host that is no literal (xsock__literal_address said
+   so), in RFC 8305 order, resolved within ctx's deadline. */
+int xsock__resolve_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+                        xsock__addr *out, size_t max, size_t *n);
+
 /* The addresses of `host` of `family` (XSOCK_AF_*), in RFC 8305 order,
    resolved within ctx's deadline; a literal is its own single address. */
 int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,

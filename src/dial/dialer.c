@@ -13,11 +13,6 @@
 static const xsock_dialer k_defaults = {
     .timeout_ms = XSOCK_INFINITE, .family = XSOCK_AF_UNSPEC, .he_delay_ms = DEFAULT_HE_DELAY_MS};
 
-static void dialer_defaults(xsock_dialer *d)
-{
-    *d = k_defaults;
-}
-
 xsock_dialer *xsock_dialer_new(void)
 {
     xsock_dialer *d = malloc(sizeof *d);
@@ -25,7 +20,7 @@ xsock_dialer *xsock_dialer_new(void)
         xsock__fail_msg(XSOCK_ENOMEM, "allocating a dialer");
         return NULL;
     }
-    dialer_defaults(d);
+    *d = k_defaults;
     return d;
 }
 

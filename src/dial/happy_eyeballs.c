@@ -46,8 +46,6 @@ static int unreachable_from_local(const xsock_dialer *d, const xsock__addr *a)
     return d->has_local && !d->local_any && d->local.family != a->family;
 }
 
-/* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
-   failure, with nothing left open. */
 /* An OS call of an attempt failed: recorded with the call and the address,
    so a failure that ends the dial (out of memory) says what it was; any
    other is reported with the rest of the dial's results. */
@@ -58,6 +56,8 @@ static XSOCK__NOINLINE int attempt_failed(const xsock__addr *a, int rc, const ch
     return xsock__fail(rc, xsock__os_error(), "connect %s: %s", where, call);
 }
 
+/* XSOCK_OK (connected at once), XSOCK__EINPROGRESS (*out pending), or the
+   failure, with nothing left open. */
 static int attempt_start(const xsock__dial_ctx *ctx, const xsock__addr *a, uint64_t born_ns,
                          xsock **out)
 {
@@ -163,11 +163,17 @@ static int start_next(dial_state *st, uint64_t give_up_ns)
 }
 
 /* The OS gave up on its own (Linux abandons a SYN after its retries) while
-   the deadline still has time: no timeout of the call, so the same
-   address is tried again on a new socket, keeping its share.  1 if so. */
-static int retry_abandoned(dial_state *st, size_t i, int res)
+   the deadline still has time, as the clock read `now_ns`: no timeout of
+   the call, so the same address is tried again on a new socket. */
+static int os_gave_up_early(const xsock__dial_ctx *ctx, int res, uint64_t now_ns)
 {
-    if (res != XSOCK_ETIMEDOUT || xsock__deadline_expired(&st->ctx->deadline)) return 0;
+    return res == XSOCK_ETIMEDOUT && !xsock__deadline_passed_at(&ctx->deadline, now_ns);
+}
+
+/* os_gave_up_early in a race: the address keeps its share.  1 if so. */
+static int retry_abandoned(dial_state *st, size_t i, int res, uint64_t now_ns)
+{
+    if (!os_gave_up_early(st->ctx, res, now_ns)) return 0;
     attempt t = st->p[i];
     xsock__discard(t.s);
     st->p[i] = st->p[--st->np];
@@ -184,9 +190,9 @@ static int retry_abandoned(dial_state *st, size_t i, int res)
     return 1;
 }
 
-/* Collect the attempts that finished.  ents[] keeps the order of p[]
-   until the first removal, so walk backwards. */
-static void reap(dial_state *st, int ready)
+/* Collect the attempts that finished by `now_ns` (the poll's end).
+   ents[] keeps the order of p[] until the first removal, so walk backwards. */
+static void reap(dial_state *st, int ready, uint64_t now_ns)
 {
     for (size_t i = st->np; ready > 0 && i-- > 0 && !st->winner;) {
         if (!st->ents[i].revents) continue;
@@ -195,7 +201,7 @@ static void reap(dial_state *st, int ready)
             st->winner = st->p[i].s;
             xsock__set_connected(st->winner, 0);
             st->p[i] = st->p[--st->np];
-        } else if (!retry_abandoned(st, i, res)) {
+        } else if (!retry_abandoned(st, i, res, now_ns)) {
             xsock__outcome_note(&st->o, st->p[i].addr, res, xsock__os_error());
             drop(st, i);
             st->next_start = 0; /* a failure starts the next address at once (RFC 8305) */
@@ -232,7 +238,7 @@ static int wait_round(dial_state *st, uint64_t wake)
     int ready = xsock__poll_timed(st->ents, st->np, ms, now, &now);
     if (ready < 0 && ready != XSOCK__EINTR)
         return xsock__fail(ready, xsock__os_error(), "poll of %zu connecting sockets", st->np);
-    if (ready > 0) reap(st, ready);
+    if (ready > 0) reap(st, ready, now);
     if (st->winner || st->np == 0) return XSOCK_OK;
     if (ctx->zero_timeout) {
         drop_all(st, XSOCK_EAGAIN);
@@ -288,8 +294,7 @@ static int wait_one(const xsock__dial_ctx *ctx, xsock *s, uint64_t *now_ns, int 
     }
     rc = xsock_os_connect_result(s->handle);
     if (rc != XSOCK_OK) *os_error = xsock__os_error();
-    if (rc == XSOCK_ETIMEDOUT && !xsock__deadline_passed_at(&ctx->deadline, *now_ns))
-        return XSOCK__EINPROGRESS;
+    if (os_gave_up_early(ctx, rc, *now_ns)) return XSOCK__EINPROGRESS;
     return rc;
 }
 

@@ -138,9 +138,10 @@ int xsock__literal_address(const char *host, uint16_t port, int family, xsock__a
     return XSOCK_OK;
 }
 
-static int resolve_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
+int xsock__resolve_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port, int family,
                         xsock__addr *out, size_t max, size_t *n)
 {
+    *n = 0;
     if (host[0] == '\0') return xsock__fail_msg(XSOCK_EINVAL, "connect: empty host");
     int rc = xsock__resolve_by(&ctx->deadline, ctx->zero_timeout, host, port, family, out, max, n);
     if (rc == XSOCK_ETIMEDOUT || rc == XSOCK_EAGAIN) return xsock__fail_msg(rc, "resolve %s", host);
@@ -160,5 +161,5 @@ int xsock__resolve_family(const xsock__dial_ctx *ctx, const char *host, uint16_t
         if (rc == XSOCK_OK) *n = 1;
         return rc;
     }
-    return resolve_name(ctx, host, port, family, out, max, n);
+    return xsock__resolve_name(ctx, host, port, family, out, max, n);
 }

@@ -20,14 +20,14 @@ void xsock_set_default_proxy_selector(const xsock_proxy_selector *sel)
     atomic_store_explicit(&g_default_selector, sel && sel->select ? sel : NULL, memory_order_release);
 }
 
-/* A host name: its addresses, resolved and connected to within the
-   dial's deadline. */
+/* A host name (not a literal: dial_direct looked): its addresses,
+   resolved and connected to within the dial's deadline. */
 static XSOCK__NOINLINE int dial_name(const xsock__dial_ctx *ctx, const char *host, uint16_t port,
                                      xsock **out)
 {
     xsock__addr addrs[XSOCK__MAX_ADDRS];
     size_t n = 0;
-    int rc = xsock__resolve_family(ctx, host, port, ctx->opts->family, addrs, XSOCK__MAX_ADDRS, &n);
+    int rc = xsock__resolve_name(ctx, host, port, ctx->opts->family, addrs, XSOCK__MAX_ADDRS, &n);
     if (rc != XSOCK_OK) return rc;
     if (n == 0) return xsock__fail_msg(XSOCK_ENOTFOUND, "resolve %s: no address", host);
     return xsock__connect_addrs(ctx, addrs, n, host, port, out);

@@ -238,25 +238,22 @@ const size_t xsock__syscall_count = PX_COUNT;
         }                                                                       \
     }
 
-#define PX_CALL(fname, idx, fn_t, ret, name, handle, failed, params, args)      \
-    PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, 1, params, args)       \
+/* (with retry 0 the test folds away and the call is a tail call) */
+#define PX_WRAP(fname, idx, fn_t, ret, name, handle, failed, retry, params, args) \
+    PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, retry, params, args)   \
     ret fname params                                                            \
     {                                                                           \
         if (XSOCK__UNLIKELY(PX_TRACING())) return fname##_slow args;            \
         XSOCK__COUNT_OS_CALL();                                                 \
         ret r_ = XSOCK__SYSCALL(idx, fn_t) args;                                \
-        if (XSOCK__LIKELY(!(failed)) || errno != EINTR) return r_;              \
+        if (!(retry) || XSOCK__LIKELY(!(failed)) || errno != EINTR) return r_;  \
         return fname##_slow args;                                               \
     }
 
+#define PX_CALL(fname, idx, fn_t, ret, name, handle, failed, params, args) \
+    PX_WRAP(fname, idx, fn_t, ret, name, handle, failed, 1, params, args)
 #define PX_CALL_ONCE(fname, idx, fn_t, ret, name, handle, failed, params, args) \
-    PX_SLOW(fname, idx, fn_t, ret, name, handle, failed, 0, params, args)       \
-    ret fname params                                                            \
-    {                                                                           \
-        if (XSOCK__UNLIKELY(PX_TRACING())) return fname##_slow args;            \
-        XSOCK__COUNT_OS_CALL();                                                 \
-        return XSOCK__SYSCALL(idx, fn_t) args;                                  \
-    }
+    PX_WRAP(fname, idx, fn_t, ret, name, handle, failed, 0, params, args)
 
 #define FD(fd) ((xsock_native)(fd))
 
