@@ -2,8 +2,10 @@
 /* Every error path of connect, accept and I/O, made real through the
    syscall table: the right code comes back, and neither the library's
    count of live sockets nor the OS's count of socket handles moves. */
+#include <stdarg.h>
 #include <string.h>
 
+#include "os_hooks.h" /* XSOCK__PRINTF */
 #include "xtest.h"
 
 static int teardown(void **state)
@@ -11,6 +13,17 @@ static int teardown(void **state)
     (void)state;
     xsock__clear_faults();
     return 0;
+}
+
+/* The thread's detail is exactly the formatted text. */
+static XSOCK__PRINTF(1, 2) void assert_detail(const char *fmt, ...)
+{
+    char want[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    assert_string_equal(xsock_last_error_detail(), want);
 }
 
 static void connect_fails_with(const char *call, int err, unsigned skip, int want)
@@ -60,28 +73,23 @@ static void one_address_fails_as_a_race_of_one(void **state)
 {
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
-    char want[160];
+    unsigned port = xt_port(l);
     xt_counts before = xt_counts_now();
     assert_int_equal(xsock__inject_fault("wait", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
     xsock__clear_faults();
-    snprintf(want, sizeof want, "poll of 1 connecting sockets: out of memory (os %d)",
-             xsock_last_os_error());
-    assert_string_equal(xsock_last_error_detail(), want);
+    assert_detail("poll of 1 connecting sockets: out of memory (os %d)", xsock_last_os_error());
     assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ECONNREFUSED, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ECONNREFUSED);
     xsock__clear_faults();
-    snprintf(want, sizeof want, "connect 127.0.0.1:%u: connection refused (os %d)",
-             (unsigned)xt_port(l), xsock_last_os_error());
-    assert_string_equal(xsock_last_error_detail(), want);
+    assert_detail("connect 127.0.0.1:%u: connection refused (os %d)", port, xsock_last_os_error());
     xsock_dialer *d = xsock_dialer_new();
     assert_non_null(d);
     assert_int_equal(xsock_dialer_set_local(d, "::1", 0), XSOCK_OK);
     assert_int_equal(xsock_dial(d, &c, "127.0.0.1", xt_port(l)), XSOCK_EAFNOSUPPORT);
-    snprintf(want, sizeof want, "connect 127.0.0.1 port %u: no address of the local address's family: "
-             "address family not supported",
-             (unsigned)xt_port(l));
-    assert_string_equal(xsock_last_error_detail(), want);
+    assert_detail("connect 127.0.0.1 port %u: no address of the local address's family: "
+                  "address family not supported",
+                  port);
     assert_int_equal(xsock_last_os_error(), 0);
     xsock_dialer_free(d);
     assert_null(c);
@@ -95,15 +103,13 @@ static void out_of_memory_has_its_own_detail(void **state)
 {
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
-    char want[160];
     xt_counts before = xt_counts_now();
     assert_int_equal(xsock_connect(&c, "127.0.0.1", 1, 100), XSOCK_ECONNREFUSED); /* a detail to replace */
     assert_int_equal(xsock__inject_fault("socket", XSOCK_ENOMEM, 0, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
     xsock__clear_faults();
-    snprintf(want, sizeof want, "connect 127.0.0.1:%u: socket: out of memory (os %d)",
-             (unsigned)xt_port(l), xsock_last_os_error());
-    assert_string_equal(xsock_last_error_detail(), want);
+    assert_detail("connect 127.0.0.1:%u: socket: out of memory (os %d)", (unsigned)xt_port(l),
+                  xsock_last_os_error());
     assert_null(c);
     xt_assert_counts(before);
     xsock_close(l);
@@ -116,15 +122,13 @@ static void failed_retry_is_the_address_failure(void **state)
 {
     (void)state;
     xsock *l = xt_listener("127.0.0.1", 8), *c = (xsock *)&c;
-    char want[160];
     xt_counts before = xt_counts_now();
     assert_int_equal(xsock__inject_fault("connect_result", XSOCK_ETIMEDOUT, 0, 1), XSOCK_OK);
     assert_int_equal(xsock__inject_fault("socket", XSOCK_ENOMEM, 1, 1), XSOCK_OK);
     assert_int_equal(xsock_connect(&c, "127.0.0.1", xt_port(l), 2000), XSOCK_ENOMEM);
     xsock__clear_faults();
-    snprintf(want, sizeof want, "connect 127.0.0.1:%u: out of memory (os %d)", (unsigned)xt_port(l),
-             xsock_last_os_error());
-    assert_string_equal(xsock_last_error_detail(), want);
+    assert_detail("connect 127.0.0.1:%u: out of memory (os %d)", (unsigned)xt_port(l),
+                  xsock_last_os_error());
     assert_null(c);
     xt_assert_counts(before);
     xsock_close(l);
