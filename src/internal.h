@@ -170,6 +170,21 @@ struct xsock {
     int dead_os;                   /* the OS code with XSOCK__S_DEAD */
 };
 
+/* The owning thread is the state's one writer: a load and a store, no
+   read-modify-write.  `order`: release where a report must see what came
+   before (the counters a connect closed), else relaxed. */
+static inline void xsock__state_update(xsock *s, unsigned clear, unsigned set, memory_order order)
+{
+    unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
+    atomic_store_explicit(&s->state, (unsigned char)((st & ~clear) | set), order);
+}
+
+/* The owning thread's own flags (XSOCK__S_*). */
+static inline int xsock__state_has(const xsock *s, unsigned bit)
+{
+    return (atomic_load_explicit(&((xsock *)(uintptr_t)s)->state, memory_order_relaxed) & bit) != 0;
+}
+
 static inline enum xsock__kind xsock__kind_of(const xsock *s)
 {
     unsigned st = atomic_load_explicit(&((xsock *)(uintptr_t)s)->state, memory_order_acquire);

@@ -46,9 +46,7 @@ static ptrdiff_t os_io_result(xsock *s, ptrdiff_t n)
     if (n >= 0) return n;
     if (n == XSOCK_ETIMEDOUT || n == XSOCK_ECONNABORTED) {
         s->dead_os = xsock__os_error();
-        /* the owning thread is the state's one writer */
-        unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
-        atomic_store_explicit(&s->state, (unsigned char)(st | XSOCK__S_DEAD), memory_order_relaxed);
+        xsock__state_update(s, 0, XSOCK__S_DEAD, memory_order_relaxed);
         return XSOCK_ECONNABORTED;
     }
     return n;
@@ -56,7 +54,7 @@ static ptrdiff_t os_io_result(xsock *s, ptrdiff_t n)
 
 static int is_dead(const xsock *s)
 {
-    return atomic_load_explicit(&((xsock *)(uintptr_t)s)->state, memory_order_relaxed) & XSOCK__S_DEAD;
+    return xsock__state_has(s, XSOCK__S_DEAD);
 }
 
 static int dead_result(const xsock *s)
@@ -313,11 +311,8 @@ static int adopt(xsock **out, xsock_native h, xsock__site site)
         return xsock__fail(rc, xsock__os_error(), "adopt handle %llu", (unsigned long long)h);
     }
     rc = xsock__track(h, XSOCK__KIND_ADOPTED, site, 0, NULL, NULL, out);
-    if (rc == XSOCK_OK && was_blocking) /* the owning thread is the state's one writer */
-        atomic_store_explicit(&(*out)->state,
-                              (unsigned char)(atomic_load_explicit(&(*out)->state, memory_order_relaxed) |
-                                              XSOCK__S_WAS_BLOCKING),
-                              memory_order_relaxed);
+    if (rc == XSOCK_OK && was_blocking)
+        xsock__state_update(*out, 0, XSOCK__S_WAS_BLOCKING, memory_order_relaxed);
     return rc;
 }
 
@@ -352,7 +347,7 @@ static xsock_native release(xsock *s, int mode)
                         mode ? "nonblocking" : "blocking");
             return XSOCK_INVALID_NATIVE;
         }
-    } else if (atomic_load_explicit(&s->state, memory_order_relaxed) & XSOCK__S_WAS_BLOCKING) {
+    } else if (xsock__state_has(s, XSOCK__S_WAS_BLOCKING)) {
         /* an adopted handle goes back in the mode it came in */
         xsock_os_set_blocking(h, 1);
     }

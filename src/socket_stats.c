@@ -39,12 +39,8 @@ static void stats_connected(xsock *s, uint64_t now_ns)
 void xsock__set_connected(xsock *s, uint64_t now_ns)
 {
     stats_connected(s, now_ns);
-    /* the owning thread is the state's one writer; release: a report that
-       sees the kind sees the counters it closed */
-    unsigned st = atomic_load_explicit(&s->state, memory_order_relaxed);
-    atomic_store_explicit(&s->state,
-                          (unsigned char)((st & ~XSOCK__KIND_MASK) | (unsigned)XSOCK__KIND_CONNECTED),
-                          memory_order_release);
+    /* release: a report that sees the kind sees the counters it closed */
+    xsock__state_update(s, XSOCK__KIND_MASK, XSOCK__KIND_CONNECTED, memory_order_release);
 }
 
 void xsock__stats_handshake_done(xsock *s, xsock__cold *c)
